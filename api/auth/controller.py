@@ -1,0 +1,76 @@
+"""POST /v1/auth/*: WeChat and dev sign-in for citizens, password sign-in for staff, refresh, logout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, post
+from litestar.exceptions import NotFoundException
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from api.auth.schemas import DevLogin, RefreshRequest, StaffLogin, TokenPairOut, WeChatLogin
+from api.security.auth import mark_family_revoked
+from api.services import Services
+from domain.errors import UpstreamUnavailable
+from domain.identity.refresh_tokens import RefreshTokenReused
+from domain.identity.sessions import TokenPair
+from domain.persistence.uow import UnitOfWork
+
+
+def _out(pair: TokenPair) -> TokenPairOut:
+    p = pair.principal
+    return TokenPairOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        citizen_id=p.id if p.kind == "citizen" else None,
+        staff_id=p.id if p.kind == "staff" else None,
+        role=p.role.value if p.role else None,
+        merchant_id=p.merchant_id,
+    )
+
+
+class AuthController(Controller):
+    path = "/v1/auth"
+    tags = ["auth"]
+
+    @post("/wechat", status_code=HTTP_200_OK, summary="Citizen sign-in with a wx.login() code")
+    async def wechat(
+        self, data: WeChatLogin, services: Services, uow: UnitOfWork, now: datetime
+    ) -> TokenPairOut:
+        if services.wechat is None:
+            raise UpstreamUnavailable("WeChat login is not configured", code="wechat_not_configured")
+        identity = await services.wechat.code_to_session(data.code)
+        return _out(await services.sessions.citizen_sign_in(uow, identity.openid, identity.unionid, now))
+
+    @post("/dev", status_code=HTTP_200_OK, summary="Citizen sign-in by openid (dev login only)")
+    async def dev(
+        self, data: DevLogin, services: Services, uow: UnitOfWork, now: datetime
+    ) -> TokenPairOut:
+        if not services.settings.dev_login:
+            raise NotFoundException()
+        return _out(await services.sessions.citizen_sign_in(uow, data.openid, None, now))
+
+    @post("/staff", status_code=HTTP_200_OK, summary="Staff sign-in with username and password")
+    async def staff(
+        self, data: StaffLogin, services: Services, uow: UnitOfWork, now: datetime
+    ) -> TokenPairOut:
+        return _out(await services.sessions.staff_sign_in(uow, data.username, data.password, now))
+
+    @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token")
+    async def refresh(
+        self, data: RefreshRequest, services: Services, uow: UnitOfWork, now: datetime
+    ) -> TokenPairOut:
+        try:
+            return _out(await services.sessions.refresh(uow, data.refresh_token, now))
+        except RefreshTokenReused as exc:
+            await mark_family_revoked(services, exc.family_id)
+            raise
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Revoke a refresh token's family")
+    async def logout(
+        self, data: RefreshRequest, services: Services, uow: UnitOfWork, now: datetime
+    ) -> None:
+        family_id = await services.sessions.logout(uow, data.refresh_token, now)
+        if family_id is not None:
+            await mark_family_revoked(services, family_id)

@@ -1,0 +1,63 @@
+"""/v1/me: the citizen's own account, consent, export and erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Response, delete, get, put
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from api.citizen.schemas import ConsentIn, ConsentOut, MeOut, PointsOut, ReductionsOut
+from api.security.auth import citizen_guard, mark_family_revoked
+from api.services import Services
+from domain.identity import citizens
+from domain.identity.principal import Principal
+from domain.persistence.tables import Citizen
+from domain.persistence.uow import UnitOfWork
+
+
+def _me(citizen: Citizen) -> MeOut:
+    consent = None
+    if citizen.consent_version is not None and citizen.consent_given_at is not None:
+        consent = ConsentOut(version=citizen.consent_version, given_at=citizen.consent_given_at)
+    # Points, reductions and bindings are zero until the ledger and account linking land.
+    return MeOut(
+        citizen_id=citizen.id,
+        consent=consent,
+        points=PointsOut(balance=0, expiring=[]),
+        reductions=ReductionsOut(total_g=0, today_g=0),
+        bindings_count=0,
+    )
+
+
+class MeController(Controller):
+    path = "/v1/me"
+    tags = ["citizen"]
+    guards = [citizen_guard]  # noqa: RUF012
+    security = [{"BearerToken": []}]  # noqa: RUF012
+
+    @get("/", summary="The calling citizen's account")
+    async def me(self, uow: UnitOfWork, principal: Principal) -> MeOut:
+        return _me(await citizens.active(uow, principal.id))
+
+    @put("/consent", summary="Give (or update) consent to the privacy terms of a version")
+    async def consent(
+        self, data: ConsentIn, uow: UnitOfWork, principal: Principal, now: datetime
+    ) -> MeOut:
+        return _me(await citizens.give_consent(uow, principal.id, data.version, now))
+
+    @get("/export", summary="Everything held about me, as JSON")
+    async def export(self, uow: UnitOfWork, principal: Principal) -> Response[dict[str, Any]]:
+        data = await citizens.export(uow, principal.id)
+        return Response(
+            content=data,
+            headers={"Content-Disposition": 'attachment; filename="puhui-export.json"'},
+        )
+
+    @delete("/", status_code=HTTP_204_NO_CONTENT, summary="Erase my identifiers and end my sessions")
+    async def erase(
+        self, uow: UnitOfWork, services: Services, principal: Principal, now: datetime
+    ) -> None:
+        await citizens.erase(uow, principal.id, now)
+        await mark_family_revoked(services, principal.family_id)

@@ -1,0 +1,52 @@
+"""The `puhui` command: serve, migrate, demo, create-staff, create-operator, verify."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from api.cli import commands
+from api.settings import SettingsError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="puhui", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("serve", help="run the HTTP service (PUHUI_HOST, PUHUI_PORT)")
+    sub.add_parser("migrate", help="apply database migrations up to head")
+
+    demo = sub.add_parser("demo", help="load demo data and write var/demo.json")
+    demo.add_argument("--out", default="var/demo.json")
+
+    staff = sub.add_parser("create-staff", help="create a staff account")
+    staff.add_argument("--username", required=True)
+    staff.add_argument("--role", required=True, choices=["admin", "operations", "auditor", "merchant"])
+    staff.add_argument("--merchant-id")
+    staff.add_argument("--password", help="default: a random one, printed once")
+
+    op = sub.add_parser("create-operator", help="create an operator; prints its key secret once")
+    op.add_argument("--name", required=True)
+    op.add_argument("--kind", required=True, choices=["metro", "bikeshare", "bus"])
+
+    sub.add_parser("verify", help="check the database: schema at head and matching the models")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return commands.serve()
+        return asyncio.run(commands.run_async(args))
+    except SettingsError as exc:
+        print(f"puhui: {exc}", file=sys.stderr)
+        return 2
+    except commands.CommandError as exc:
+        print(f"puhui {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""What each `puhui` sub-command does. Each command is one unit of work (one commit)."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+
+from api.cli.demo import load_demo
+from api.settings import Settings, load
+from domain import errors
+from domain.audit import CLI
+from domain.clock import utcnow
+from domain.crypto import DataProtector
+from domain.identity import staff
+from domain.identity.principal import Role
+from domain.operators import service as operators
+from domain.persistence.engine import build_engine
+from domain.persistence.uow import Database
+from migrations import runner
+
+
+class CommandError(Exception):
+    pass
+
+
+def serve() -> int:
+    import uvicorn
+
+    settings = load()
+    uvicorn.run(
+        "api.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        proxy_headers=True,
+        access_log=False,
+    )
+    return 0
+
+
+async def run_async(args: argparse.Namespace) -> int:
+    settings = load()
+    db = Database(build_engine(settings.database_url, pool_size=2))
+    try:
+        return await _dispatch(args, settings, db)
+    except errors.DomainError as exc:
+        raise CommandError(f"{exc.code}: {exc.detail}") from exc
+    finally:
+        await db.dispose()
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    if args.command == "migrate":
+        await runner.upgrade(db.engine)
+        print(f"database at revision {await runner.current(db.engine)}")
+        return 0
+    if args.command == "verify":
+        return await _verify(db)
+    if args.command == "demo":
+        await load_demo(db, DataProtector(settings.data_key), settings, args.out)
+        return 0
+    if args.command == "create-staff":
+        password = args.password or secrets.token_urlsafe(12)
+        async with db.unit_of_work() as uow:
+            account = await staff.create(
+                uow, CLI, username=args.username, password=password, role=Role(args.role),
+                merchant_id=args.merchant_id, now=utcnow(),
+            )  # fmt: skip
+        print(f"staff {account.username} ({account.role}) id={account.id}")
+        if not args.password:
+            print(f"password: {password}   (shown once)")
+        return 0
+    if args.command == "create-operator":
+        async with db.unit_of_work() as uow:
+            op, key = await operators.create(
+                uow, DataProtector(settings.data_key), CLI, name=args.name,
+                kind=operators.OperatorKind(args.kind), now=utcnow(),
+            )  # fmt: skip
+        print(f"operator {op.name} ({op.kind}) id={op.id}")
+        print(f"key id: {key.key_id}\nsecret: {key.secret}   (shown once)")
+        return 0
+    raise CommandError(f"unknown command {args.command}")
+
+
+async def _verify(db: Database) -> int:
+    current, head = await runner.current(db.engine), runner.head()
+    if current != head:
+        raise CommandError(f"database at revision {current}, code expects {head}: run migrate")
+    diffs = await runner.drift(db.engine)
+    if diffs:
+        raise CommandError(f"schema differs from the models: {diffs}")
+    print(f"ok: schema at {head} and matching the models")
+    return 0

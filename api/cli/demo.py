@@ -1,0 +1,103 @@
+"""Demo data for `make run`: an admin, three operators, a merchant with a cashier.
+
+Idempotent: a second run keeps existing accounts and, if var/demo.json was lost, issues fresh
+passwords and keys (the old ones cannot be read back: passwords are hashed).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from api.settings import Settings
+from domain.audit import CLI
+from domain.clock import utcnow
+from domain.crypto import DataProtector
+from domain.identity import staff
+from domain.identity.passwords import hash_password
+from domain.identity.principal import Role
+from domain.merchants import create_merchant
+from domain.operators import service as operators
+from domain.persistence.tables import Merchant, Operator
+from domain.persistence.uow import Database, UnitOfWork
+
+OPERATORS = [
+    ("南京地铁 Nanjing Metro (demo)", operators.OperatorKind.METRO),
+    ("共享单车 Bike-share (demo)", operators.OperatorKind.BIKESHARE),
+    ("南京公交 Nanjing Bus (demo)", operators.OperatorKind.BUS),
+]
+MERCHANT = "绿色咖啡 Green Café (demo)"
+
+
+async def load_demo(db: Database, protector: DataProtector, settings: Settings, out: str) -> None:
+    path = Path(out)
+    async with db.unit_of_work() as uow:
+        existing = await uow.staff.by_username("admin")
+        if existing is not None and path.exists():
+            print(f"demo data already loaded; credentials in {path}")
+            _print(json.loads(path.read_text()))
+            return
+        data = await _create_or_refresh(uow, protector)
+    base = f"http://{settings.host}:{settings.port}"
+    data = {"base_url": base, "docs": f"{base}/schema", **data}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
+    path.chmod(0o600)
+    print(f"demo data loaded; credentials written to {path}")
+    _print(data)
+
+
+async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[str, Any]:
+    now = utcnow()
+    merchant = (
+        await uow.session.execute(select(Merchant).where(Merchant.name == MERCHANT))
+    ).scalar_one_or_none() or await create_merchant(uow, CLI, MERCHANT, now)
+    await uow.flush()
+
+    accounts = []
+    for username, role, merchant_id in (
+        ("admin", Role.ADMIN, None),
+        ("cashier", Role.MERCHANT, merchant.id),
+    ):
+        password = secrets.token_urlsafe(12)
+        account = await uow.staff.by_username(username)
+        if account is None:
+            await staff.create(uow, CLI, username=username, password=password, role=role,
+                               merchant_id=merchant_id, now=now)  # fmt: skip
+        else:
+            account.password_hash = hash_password(password)
+        accounts.append({"username": username, "password": password, "role": role.value,
+                         "merchant_id": merchant_id})  # fmt: skip
+
+    ops = []
+    for name, kind in OPERATORS:
+        op = (
+            await uow.session.execute(select(Operator).where(Operator.name == name))
+        ).scalar_one_or_none()
+        if op is None:
+            op, key = await operators.create(uow, protector, CLI, name=name, kind=kind, now=now)
+        else:
+            key = await operators.rotate_key(
+                uow, protector, CLI, op.id, revoke_others=True, now=now
+            )
+        ops.append({"operator_id": op.id, "name": name, "kind": kind.value,
+                    "key_id": key.key_id, "secret": key.secret})  # fmt: skip
+    return {
+        "staff": accounts,
+        "operators": ops,
+        "merchants": [{"merchant_id": merchant.id, "name": merchant.name}],
+        "dev_login": {"endpoint": "POST /v1/auth/dev", "body": {"openid": "demo-citizen-1"}},
+    }
+
+
+def _print(data: dict[str, Any]) -> None:
+    print(f"  docs: {data.get('docs')}")
+    for s in data["staff"]:
+        print(f"  staff {s['username']} / {s['password']} ({s['role']})")
+    for o in data["operators"]:
+        print(f"  operator {o['kind']}: id={o['operator_id']} key={o['key_id']} secret={o['secret']}")
+    print("  citizen: POST /v1/auth/dev {\"openid\": \"demo-citizen-1\"} (dev login)")

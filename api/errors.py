@@ -1,0 +1,117 @@
+"""Every error as RFC 9457 problem+json with a stable machine `code`; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import IntegrityError
+
+from api.logging import request_id_var
+from domain import errors as domain_errors
+
+log = logging.getLogger("puhui.errors")
+MEDIA_TYPE = "application/problem+json"
+
+_DOMAIN_STATUS: list[tuple[type[domain_errors.DomainError], int]] = [
+    (domain_errors.NotFound, 404),
+    (domain_errors.Conflict, 409),
+    (domain_errors.InvalidInput, 422),
+    (domain_errors.Unauthenticated, 401),
+    (domain_errors.Forbidden, 403),
+    (domain_errors.Gone, 410),
+    (domain_errors.UpstreamRateLimited, 429),
+    (domain_errors.UpstreamUnavailable, 503),
+]
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"urn:puhui:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": request_id_var.get(),
+    }
+    body.update(extra)
+    return Response(content=body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def domain_error_to_problem(_: Request, exc: domain_errors.DomainError) -> Response[Any]:
+    status = next((s for cls, s in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
+    headers = {"Retry-After": "30"} if status in (429, 503) else None
+    return problem(status, exc.code, exc.detail, headers=headers, **exc.extra)
+
+
+def validation_to_problem(_: Request, exc: ValidationException) -> Response[Any]:
+    fields = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            fields.append(
+                {
+                    "field": item.get("key"),
+                    "source": item.get("source"),
+                    "message": item.get("message"),
+                }
+            )
+    detail = "the request did not pass validation"
+    if not fields and exc.detail:
+        detail = str(exc.detail)
+    return problem(400, "validation_failed", detail, errors=fields)
+
+
+def http_to_problem(_: Request, exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status >= 500:
+        return internal_to_problem(_, exc)
+    code = _HTTP_CODES.get(status, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(status, code, detail, headers=headers)
+
+
+def integrity_to_problem(_: Request, exc: IntegrityError) -> Response[Any]:
+    log.warning("integrity error: %s", type(exc.orig).__name__ if exc.orig else exc)
+    return problem(409, "conflict", "the request conflicts with data already stored")
+
+
+def internal_to_problem(_: Request, exc: Exception) -> Response[Any]:
+    log.error("unhandled error", exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side"
+    )
+
+
+HANDLERS: dict[type[Exception], Any] = {
+    domain_errors.DomainError: domain_error_to_problem,
+    ValidationException: validation_to_problem,
+    HTTPException: http_to_problem,
+    IntegrityError: integrity_to_problem,
+    Exception: internal_to_problem,
+}

@@ -1,0 +1,68 @@
+"""The long-lived objects a running service holds, built once from Settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
+
+from api.security.nonces import MemoryOnceCache, OnceCache, RedisOnceCache
+from api.settings import Settings
+from domain.crypto import DataProtector
+from domain.identity.access_tokens import AccessTokens, TokenSettings
+from domain.identity.sessions import Sessions
+from domain.identity.wechat import WeChatLogin
+from domain.persistence.engine import build_engine
+from domain.persistence.uow import Database
+
+
+class Services:
+    def __init__(self, settings: Settings, *, wechat: WeChatLogin | None = None) -> None:
+        self.settings = settings
+        self.db = Database(build_engine(settings.database_url, pool_size=settings.database_pool_size))
+        self.protector = DataProtector(settings.data_key)
+        self.access = AccessTokens(
+            TokenSettings(
+                secret=settings.jwt_secret,
+                access_ttl=timedelta(minutes=settings.access_token_minutes),
+                refresh_ttl=timedelta(days=settings.refresh_token_days),
+            )
+        )
+        self.sessions = Sessions(self.access, self.protector)
+        self.wechat = wechat or _wechat_from(settings)
+        self.redis: Redis | None = (
+            Redis.from_url(settings.redis_url) if settings.redis_url else None
+        )
+        self.once: OnceCache = RedisOnceCache(self.redis) if self.redis else MemoryOnceCache()
+        self._root_store = RedisStore(self.redis, namespace="puhui") if self.redis else None
+        self._stores: dict[str, Store] = {}
+
+    def store(self, name: str) -> Store:
+        """A named store: a Redis namespace when Redis is configured, else process memory."""
+        if name not in self._stores:
+            self._stores[name] = (
+                self._root_store.with_namespace(name) if self._root_store else MemoryStore()
+            )
+        return self._stores[name]
+
+    async def close(self) -> None:
+        if self.wechat is not None and hasattr(self.wechat, "aclose"):
+            await self.wechat.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.db.dispose()
+
+
+def _wechat_from(settings: Settings) -> WeChatLogin | None:
+    if not (settings.wechat_appid and settings.wechat_secret):
+        return None
+    from integrations.wechat import WeChatClient
+
+    return WeChatClient(
+        appid=settings.wechat_appid,
+        secret=settings.wechat_secret,
+        base_url=settings.wechat_base_url,
+    )

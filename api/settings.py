@@ -1,0 +1,116 @@
+"""All configuration, from PUHUI_* environment variables, parsed once into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import msgspec
+
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"
+DEV_DATA_KEY = "dev-only-data-key-change-me-0123456789"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a service we are willing to start."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: str = "development"  # development | test | production
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite+aiosqlite:///var/puhui.db"
+    database_pool_size: int = 10
+    redis_url: str | None = None
+    jwt_secret: str = DEV_JWT_SECRET
+    data_key: str = DEV_DATA_KEY
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    dev_login: bool = False
+    wechat_appid: str | None = None
+    wechat_secret: str | None = None
+    wechat_base_url: str = "https://api.weixin.qq.com"
+    auth_rate_limit_per_minute: int = 30
+    log_level: str = "INFO"
+    log_json: bool = True
+    workers: int = 1
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+# name -> (field, kind). Documented in the README's configuration table.
+_ENV = {
+    "PUHUI_ENV": ("env", str),
+    "PUHUI_HOST": ("host", str),
+    "PUHUI_PORT": ("port", int),
+    "PUHUI_DATABASE_URL": ("database_url", str),
+    "PUHUI_DATABASE_POOL_SIZE": ("database_pool_size", int),
+    "PUHUI_REDIS_URL": ("redis_url", str),
+    "PUHUI_JWT_SECRET": ("jwt_secret", str),
+    "PUHUI_DATA_KEY": ("data_key", str),
+    "PUHUI_ACCESS_TOKEN_MINUTES": ("access_token_minutes", int),
+    "PUHUI_REFRESH_TOKEN_DAYS": ("refresh_token_days", int),
+    "PUHUI_DEV_LOGIN": ("dev_login", bool),
+    "PUHUI_WECHAT_APPID": ("wechat_appid", str),
+    "PUHUI_WECHAT_SECRET": ("wechat_secret", str),
+    "PUHUI_WECHAT_BASE_URL": ("wechat_base_url", str),
+    "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": ("auth_rate_limit_per_minute", int),
+    "PUHUI_LOG_LEVEL": ("log_level", str),
+    "PUHUI_LOG_JSON": ("log_json", bool),
+    "PUHUI_WORKERS": ("workers", int),
+}
+
+
+def _parse(name: str, raw: str, kind: type) -> object:
+    if kind is bool:
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+    return raw
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from the environment (plus explicit overrides), validated."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, (field, kind) in _ENV.items():
+        raw = environ.get(name)
+        if raw is not None and raw != "":
+            values[field] = _parse(name, raw, kind)
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    validate(settings)
+    return settings
+
+
+def validate(settings: Settings) -> None:
+    if settings.env not in ("development", "test", "production"):
+        raise SettingsError("PUHUI_ENV must be development, test or production")
+    if not settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError(
+            "PUHUI_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if settings.wechat_appid and not settings.wechat_secret:
+        raise SettingsError("PUHUI_WECHAT_APPID is set but PUHUI_WECHAT_SECRET is not")
+    if settings.is_production:
+        problems = []
+        if settings.jwt_secret == DEV_JWT_SECRET or len(settings.jwt_secret) < 32:
+            problems.append("PUHUI_JWT_SECRET must be set to a random value of 32+ characters")
+        if settings.data_key == DEV_DATA_KEY or len(settings.data_key) < 32:
+            problems.append("PUHUI_DATA_KEY must be set to a random value of 32+ characters")
+        if settings.dev_login:
+            problems.append("PUHUI_DEV_LOGIN must be off in production")
+        if problems:
+            raise SettingsError("refusing to start in production: " + "; ".join(problems))

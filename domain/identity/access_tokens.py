@@ -1,0 +1,82 @@
+"""Access tokens: short-lived HS256 JWTs (pure; PyJWT does the signing)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import jwt
+import msgspec
+
+from domain.errors import Unauthenticated
+from domain.identity.principal import Principal, Role
+from domain.ids import new_id
+
+ALGORITHM = "HS256"
+
+
+class TokenSettings(msgspec.Struct, frozen=True):
+    secret: str
+    issuer: str = "puhui"
+    audience: str = "puhui-api"
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=30)
+
+
+class InvalidAccessToken(Unauthenticated):
+    """The access token is missing, malformed, expired, or not ours."""
+
+    code = "invalid_token"
+
+
+class AccessTokens:
+    def __init__(self, settings: TokenSettings) -> None:
+        self.settings = settings
+
+    def issue(self, principal: Principal, now: datetime) -> str:
+        claims: dict[str, object] = {
+            "iss": self.settings.issuer,
+            "aud": self.settings.audience,
+            "sub": principal.id,
+            "typ": principal.kind,
+            "fam": principal.family_id,
+            "iat": int(now.timestamp()),
+            "exp": int((now + self.settings.access_ttl).timestamp()),
+            "jti": new_id(),
+        }
+        if principal.role is not None:
+            claims["role"] = principal.role.value
+        if principal.merchant_id is not None:
+            claims["merchant_id"] = principal.merchant_id
+        return jwt.encode(claims, self.settings.secret, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token,
+                self.settings.secret,
+                algorithms=[ALGORITHM],
+                audience=self.settings.audience,
+                issuer=self.settings.issuer,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidAccessToken("the access token has expired", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidAccessToken("the access token is not valid") from exc
+        kind = claims.get("typ")
+        if kind not in ("citizen", "staff") or not isinstance(claims.get("fam"), str):
+            raise InvalidAccessToken("the access token is not valid")
+        role = claims.get("role")
+        try:
+            parsed_role = Role(role) if role is not None else None
+        except ValueError as exc:
+            raise InvalidAccessToken("the access token is not valid") from exc
+        if kind == "staff" and parsed_role is None:
+            raise InvalidAccessToken("the access token is not valid")
+        return Principal(
+            kind=kind,
+            id=claims["sub"],
+            family_id=claims["fam"],
+            role=parsed_role,
+            merchant_id=claims.get("merchant_id"),
+        )

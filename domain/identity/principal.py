@@ -1,0 +1,26 @@
+"""Who is calling: a citizen or a staff member, as read from a verified access token."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import msgspec
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATIONS = "operations"
+    AUDITOR = "auditor"
+    MERCHANT = "merchant"
+
+
+class Principal(msgspec.Struct, frozen=True):
+    kind: str  # "citizen" | "staff"
+    id: str
+    family_id: str
+    role: Role | None = None
+    merchant_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"

@@ -1,0 +1,104 @@
+"""Staff accounts: creation (audited) and password sign-in."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from domain.audit import Actor, record
+from domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from domain.identity.passwords import MIN_LENGTH, burn_time, hash_password, verify_password
+from domain.identity.principal import Role
+from domain.ids import new_id
+from domain.persistence.tables import Staff
+from domain.persistence.uow import UnitOfWork
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+class BadCredentials(Unauthenticated):
+    """Wrong username or password."""
+
+    code = "bad_credentials"
+
+
+async def create(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    merchant_id: str | None,
+    now: datetime,
+) -> Staff:
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            "username: 3-64 of a-z, 0-9, '.', '_', '-'", code="invalid_username"
+        )
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(
+            f"password must be at least {MIN_LENGTH} characters", code="weak_password"
+        )
+    if role is Role.MERCHANT:
+        if merchant_id is None:
+            raise InvalidInput("a merchant account needs merchant_id", code="merchant_required")
+        if await uow.merchants.get(merchant_id) is None:
+            raise NotFound("no such merchant", code="merchant_not_found")
+    elif merchant_id is not None:
+        raise InvalidInput("only merchant accounts have a merchant_id", code="merchant_not_allowed")
+    if await uow.staff.by_username(username) is not None:
+        raise Conflict("that username is taken", code="username_taken")
+    staff = Staff(
+        id=new_id(),
+        username=username,
+        password_hash=hash_password(password),
+        role=role.value,
+        merchant_id=merchant_id,
+        active=True,
+        created_at=now,
+    )
+    uow.staff.add(staff)
+    record(uow, actor, "staff.create", "staff", staff.id, None, summary(staff), now)
+    return staff
+
+
+async def authenticate(uow: UnitOfWork, username: str, password: str) -> Staff:
+    staff = await uow.staff.by_username(username.strip().lower())
+    if staff is None:
+        burn_time(password)
+        raise BadCredentials()
+    if not verify_password(staff.password_hash, password) or not staff.active:
+        raise BadCredentials()
+    return staff
+
+
+async def active(uow: UnitOfWork, staff_id: str) -> Staff:
+    staff = await uow.staff.get(staff_id)
+    if staff is None or not staff.active:
+        raise Unauthenticated("this staff account is disabled", code="account_disabled")
+    return staff
+
+
+async def set_active(
+    uow: UnitOfWork, actor: Actor, staff_id: str, is_active: bool, now: datetime
+) -> Staff:
+    staff = await uow.staff.get(staff_id)
+    if staff is None:
+        raise NotFound("no such staff account")
+    before = summary(staff)
+    staff.active = is_active
+    if not is_active:
+        await uow.tokens.revoke_subject("staff", staff.id, now)
+    record(uow, actor, "staff.update", "staff", staff.id, before, summary(staff), now)
+    return staff
+
+
+def summary(staff: Staff) -> dict[str, object]:
+    return {
+        "username": staff.username,
+        "role": staff.role,
+        "merchant_id": staff.merchant_id,
+        "active": staff.active,
+    }

@@ -1,0 +1,1 @@
+"""Repositories: all SQL lives here. Each takes the unit of work's session."""

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.persistence.base import Base, PublicId
+
+
+class Staff(Base):
+    """A staff account: admin, operations, auditor, or merchant (scoped to one merchant)."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    merchant_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("merchants.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]

@@ -1,0 +1,74 @@
+"""The unit of work: one session, its repositories, and the events to publish after commit.
+
+Transactions commit in exactly one place: `Database.unit_of_work()` (used per request by api/ and
+per command by the CLI and jobs). Services receive a UnitOfWork and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.persistence.repositories.audit import AuditRepository
+from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.merchants import MerchantRepository
+from domain.persistence.repositories.operators import OperatorRepository
+from domain.persistence.repositories.staff import StaffRepository
+from domain.persistence.repositories.tokens import TokenRepository
+
+
+class Event:
+    """Something to tell a channel once the transaction that caused it has committed."""
+
+    __slots__ = ("channel", "name", "payload")
+
+    def __init__(self, channel: str, name: str, payload: dict[str, Any]) -> None:
+        self.channel = channel
+        self.name = name
+        self.payload = payload
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.citizens = CitizenRepository(session)
+        self.staff = StaffRepository(session)
+        self.merchants = MerchantRepository(session)
+        self.operators = OperatorRepository(session)
+        self.tokens = TokenRepository(session)
+        self.audit = AuditRepository(session)
+        self.events: list[Event] = []
+
+    def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
+        self.events.append(Event(channel, name, payload))
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
+class Database:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """Commit if the block returns, roll back if it raises. The only place we commit."""
+        async with self._sessions() as session:
+            uow = UnitOfWork(session)
+            try:
+                yield uow
+            except BaseException as exc:
+                # A few failures must still be recorded (e.g. revoking a token family on reuse).
+                if getattr(exc, "keep_changes", False):
+                    await session.commit()
+                else:
+                    await session.rollback()
+                raise
+            await session.commit()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
