@@ -42,7 +42,7 @@ def _openapi() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Puhui API",
         version=VERSION,
-        description="Nanjing carbon-inclusion platform (碳普惠): citizens, operators, merchants, staff.",
+        description="Nanjing carbon-inclusion platform (碳普惠): citizens, operators, merchants.",
         path="/schema",
         render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
         components=Components(

@@ -56,7 +56,9 @@ def configure(level: str = "INFO", *, as_json: bool = True) -> None:
     _install_record_factory()
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(
-        JsonFormatter() if as_json else TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+        JsonFormatter()
+        if as_json
+        else TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

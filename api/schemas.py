@@ -23,7 +23,7 @@ class Page(msgspec.Struct, Generic[T]):
     next_cursor: str | None
 
 
-def page_of(items: list[T], limit: int, cursor_of) -> Page[T]:  # noqa: ANN001
+def page_of(items: list[T], limit: int, cursor_of) -> Page[T]:
     """A page from `limit + 1` fetched rows: the extra row only says whether there is more."""
     more = len(items) > limit
     items = items[:limit]

@@ -22,7 +22,9 @@ from domain.persistence.uow import Database
 class Services:
     def __init__(self, settings: Settings, *, wechat: WeChatLogin | None = None) -> None:
         self.settings = settings
-        self.db = Database(build_engine(settings.database_url, pool_size=settings.database_pool_size))
+        self.db = Database(
+            build_engine(settings.database_url, pool_size=settings.database_pool_size)
+        )
         self.protector = DataProtector(settings.data_key)
         self.access = AccessTokens(
             TokenSettings(

@@ -1,4 +1,4 @@
-"""Errors the domain raises. Each carries a stable machine `code`; api/ maps the class to a status."""
+"""Errors the domain raises: each has a stable machine `code`; api/ maps the class to a status."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ import os
 from typing import Any
 
 from alembic import context
-from sqlalchemy import DateTime
 from sqlalchemy.engine import Connection
 
 from domain.persistence import tables  # noqa: F401 - registers every table

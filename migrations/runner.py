@@ -1,4 +1,4 @@
-"""Run Alembic from code: `upgrade` for the CLI, the demo and the tests; `drift` for the drift test."""
+"""Alembic from code: `upgrade` for the CLI, the demo and the tests; `drift` for the drift test."""
 
 from __future__ import annotations
 

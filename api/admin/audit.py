@@ -15,8 +15,8 @@ from domain.persistence.uow import UnitOfWork
 class AdminAuditController(Controller):
     path = "/v1/admin/audit"
     tags = ["admin"]
-    guards = [staff_guard(Role.ADMIN, Role.AUDITOR)]  # noqa: RUF012
-    security = [{"BearerToken": []}]  # noqa: RUF012
+    guards = [staff_guard(Role.ADMIN, Role.AUDITOR)]
+    security = [{"BearerToken": []}]
 
     @get("/", summary="Audit entries, newest first")
     async def list_audit(

@@ -26,7 +26,7 @@ def _out(m: Merchant) -> MerchantOut:
 class AdminMerchantController(Controller):
     path = "/v1/admin/merchants"
     tags = ["admin"]
-    security = [{"BearerToken": []}]  # noqa: RUF012
+    security = [{"BearerToken": []}]
 
     @post("/", guards=[WRITE], summary="Register an alliance merchant")
     async def create(

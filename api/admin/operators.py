@@ -38,7 +38,7 @@ def _out(op: Operator) -> OperatorOut:
 class AdminOperatorController(Controller):
     path = "/v1/admin/operators"
     tags = ["admin"]
-    security = [{"BearerToken": []}]  # noqa: RUF012
+    security = [{"BearerToken": []}]
 
     @post("/", guards=[WRITE], summary="Create an operator; its first key's secret is shown once")
     async def create(
@@ -72,7 +72,9 @@ class AdminOperatorController(Controller):
         base = _out(op)
         return OperatorDetail(
             **{f: getattr(base, f) for f in base.__struct_fields__},
-            keys=[KeyOut(key_id=k.id, created_at=k.created_at, revoked_at=k.revoked_at) for k in keys],
+            keys=[
+                KeyOut(key_id=k.id, created_at=k.created_at, revoked_at=k.revoked_at) for k in keys
+            ],
         )
 
     @post("/{operator_id:str}/keys", guards=[WRITE], summary="Rotate: issue a new key (shown once)")

@@ -32,8 +32,8 @@ def _out(s: Staff) -> StaffOut:
 class AdminStaffController(Controller):
     path = "/v1/admin/staff"
     tags = ["admin"]
-    guards = [ADMIN]  # noqa: RUF012
-    security = [{"BearerToken": []}]  # noqa: RUF012
+    guards = [ADMIN]
+    security = [{"BearerToken": []}]
 
     @post("/", summary="Create a staff account")
     async def create(

@@ -1,4 +1,4 @@
-"""POST /v1/auth/*: WeChat and dev sign-in for citizens, password sign-in for staff, refresh, logout."""
+"""POST /v1/auth/*: citizen sign-in (WeChat, dev), staff sign-in, refresh, logout."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def _out(pair: TokenPair) -> TokenPairOut:
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
         expires_in=pair.expires_in,
+        token_type="Bearer",
         citizen_id=p.id if p.kind == "citizen" else None,
         staff_id=p.id if p.kind == "staff" else None,
         role=p.role.value if p.role else None,
@@ -39,9 +40,13 @@ class AuthController(Controller):
         self, data: WeChatLogin, services: Services, uow: UnitOfWork, now: datetime
     ) -> TokenPairOut:
         if services.wechat is None:
-            raise UpstreamUnavailable("WeChat login is not configured", code="wechat_not_configured")
+            raise UpstreamUnavailable(
+                "WeChat login is not configured", code="wechat_not_configured"
+            )
         identity = await services.wechat.code_to_session(data.code)
-        return _out(await services.sessions.citizen_sign_in(uow, identity.openid, identity.unionid, now))
+        return _out(
+            await services.sessions.citizen_sign_in(uow, identity.openid, identity.unionid, now)
+        )
 
     @post("/dev", status_code=HTTP_200_OK, summary="Citizen sign-in by openid (dev login only)")
     async def dev(

@@ -31,7 +31,7 @@ class TokenPairOut(msgspec.Struct, omit_defaults=True):
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "Bearer"
+    token_type: str
     citizen_id: str | None = None
     staff_id: str | None = None
     role: str | None = None

@@ -34,8 +34,8 @@ def _me(citizen: Citizen) -> MeOut:
 class MeController(Controller):
     path = "/v1/me"
     tags = ["citizen"]
-    guards = [citizen_guard]  # noqa: RUF012
-    security = [{"BearerToken": []}]  # noqa: RUF012
+    guards = [citizen_guard]
+    security = [{"BearerToken": []}]
 
     @get("/", summary="The calling citizen's account")
     async def me(self, uow: UnitOfWork, principal: Principal) -> MeOut:
@@ -55,7 +55,9 @@ class MeController(Controller):
             headers={"Content-Disposition": 'attachment; filename="puhui-export.json"'},
         )
 
-    @delete("/", status_code=HTTP_204_NO_CONTENT, summary="Erase my identifiers and end my sessions")
+    @delete(
+        "/", status_code=HTTP_204_NO_CONTENT, summary="Erase my identifiers and end my sessions"
+    )
     async def erase(
         self, uow: UnitOfWork, services: Services, principal: Principal, now: datetime
     ) -> None:

@@ -22,7 +22,9 @@ def parser() -> argparse.ArgumentParser:
 
     staff = sub.add_parser("create-staff", help="create a staff account")
     staff.add_argument("--username", required=True)
-    staff.add_argument("--role", required=True, choices=["admin", "operations", "auditor", "merchant"])
+    staff.add_argument(
+        "--role", required=True, choices=["admin", "operations", "auditor", "merchant"]
+    )
     staff.add_argument("--merchant-id")
     staff.add_argument("--password", help="default: a random one, printed once")
 

@@ -99,5 +99,7 @@ def _print(data: dict[str, Any]) -> None:
     for s in data["staff"]:
         print(f"  staff {s['username']} / {s['password']} ({s['role']})")
     for o in data["operators"]:
-        print(f"  operator {o['kind']}: id={o['operator_id']} key={o['key_id']} secret={o['secret']}")
-    print("  citizen: POST /v1/auth/dev {\"openid\": \"demo-citizen-1\"} (dev login)")
+        print(
+            f"  operator {o['kind']}: id={o['operator_id']} key={o['key_id']} secret={o['secret']}"
+        )
+    print('  citizen: POST /v1/auth/dev {"openid": "demo-citizen-1"} (dev login)')

@@ -20,8 +20,8 @@ class SignatureCheck(msgspec.Struct):
 class OperatorController(Controller):
     path = "/v1/operators/{operator_id:str}"
     tags = ["operator"]
-    dependencies = {"operator": Provide(provide_operator)}  # noqa: RUF012
-    security = [{"PuhuiHmac": []}]  # noqa: RUF012
+    dependencies = {"operator": Provide(provide_operator)}
+    security = [{"PuhuiHmac": []}]
 
     @get("/ping", summary="Check your request signing: answers 200 with your operator")
     async def ping(self, operator: Operator) -> SignatureCheck:

@@ -16,8 +16,10 @@ NONCE_TTL = 2 * signing.WINDOW_SECONDS
 
 
 def path_with_query(request: Request) -> str:
+    """The path as the client sent it (percent-encoding kept) plus the query string."""
     raw = request.scope.get("raw_path") or request.scope["path"].encode()
-    path = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+    # Some servers put the query in raw_path too (httpx's ASGI transport); others do not.
+    path = raw.decode("latin-1").split("?", 1)[0]
     query = request.scope.get("query_string", b"").decode("latin-1")
     return f"{path}?{query}" if query else path
 
@@ -38,7 +40,9 @@ async def provide_operator(
     signing.check_freshness(timestamp, nonce, time.time())
     operator, secret = await signing_secret(uow, services.protector, operator_id, key_id)
     body = await request.body()
-    signing.verify(secret, signature, request.method, path_with_query(request), timestamp, nonce, body)
+    signing.verify(
+        secret, signature, request.method, path_with_query(request), timestamp, nonce, body
+    )
     if not await services.once.claim(f"nonce:{key_id}:{nonce}", NONCE_TTL):
         raise signing.BadSignature("this nonce has been used already", code="nonce_reused")
     return operator

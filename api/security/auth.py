@@ -51,7 +51,7 @@ async def citizen_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None
         raise Forbidden("this endpoint is for citizens", code="citizens_only")
 
 
-def staff_guard(*roles: Role):  # noqa: ANN201 - a Litestar guard
+def staff_guard(*roles: Role):
     allowed = frozenset(roles)
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:

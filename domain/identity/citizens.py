@@ -66,9 +66,7 @@ async def export(uow: UnitOfWork, citizen_id: str) -> dict[str, Any]:
             if citizen.consent_version is None
             else {"version": citizen.consent_version, "given_at": citizen.consent_given_at},
         },
-        "sessions": [
-            {"started_at": f.created_at, "revoked_at": f.revoked_at} for f in families
-        ],
+        "sessions": [{"started_at": f.created_at, "revoked_at": f.revoked_at} for f in families],
     }
 
 

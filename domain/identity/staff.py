@@ -34,9 +34,7 @@ async def create(
 ) -> Staff:
     username = username.strip().lower()
     if not USERNAME.match(username):
-        raise InvalidInput(
-            "username: 3-64 of a-z, 0-9, '.', '_', '-'", code="invalid_username"
-        )
+        raise InvalidInput("username: 3-64 of a-z, 0-9, '.', '_', '-'", code="invalid_username")
     if len(password) < MIN_LENGTH:
         raise InvalidInput(
             f"password must be at least {MIN_LENGTH} characters", code="weak_password"

@@ -1,7 +1,7 @@
 """Operator request signatures (pure): HMAC-SHA256 over method, path, timestamp, nonce, body hash.
 
-    signature = hex(HMAC-SHA256(secret, METHOD \n PATH_WITH_QUERY \n TIMESTAMP \n NONCE \n
-                                     hex(sha256(BODY))))
+signature = hex(HMAC-SHA256(secret, METHOD \n PATH_WITH_QUERY \n TIMESTAMP \n NONCE \n
+                                 hex(sha256(BODY))))
 """
 
 from __future__ import annotations

@@ -41,10 +41,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def PublicId() -> String:  # noqa: N802 - reads like a type in column declarations
+def PublicId() -> String:
     return String(26)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+    type_annotation_map = {datetime: UTCDateTime()}

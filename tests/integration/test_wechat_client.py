@@ -54,6 +54,7 @@ async def test_success_returns_identity_and_no_session_key(
     fake: FakeWeChatServer, client: WeChatClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # the app's logging setup quiets httpx
     code = fake.issue_code("o-123", unionid="u-456")
     port: WeChatLogin = client  # the adapter satisfies the domain port
 

@@ -1,0 +1,44 @@
+# Puhui: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+PG_ADMIN_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-pg lint format install clean bench-auth
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)  ## migrate a SQLite file under var/, load demo data, serve with dev login
+	$(BIN)/puhui migrate
+	$(BIN)/puhui demo
+	PUHUI_DEV_LOGIN=true $(BIN)/puhui serve
+
+test: $(STAMP)  ## the whole suite on SQLite and in-memory stores
+	$(BIN)/pytest
+
+test-pg: $(STAMP)  ## the same suite on a fresh PostgreSQL database and Redis
+	PUHUI_TEST_POSTGRES_URL=$(PG_ADMIN_URL) PUHUI_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-auth: $(STAMP)  ## sign-in and authenticated-read throughput over HTTP
+	$(BIN)/python -m bench.auth
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
