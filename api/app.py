@@ -17,14 +17,20 @@ from litestar.stores.registry import StoreRegistry
 from api import logging as puhui_logging
 from api.admin.audit import AdminAuditController
 from api.admin.merchants import AdminMerchantController
+from api.admin.methodologies import AdminMethodologyController
+from api.admin.networks import AdminNetworkController
 from api.admin.operators import AdminOperatorController
 from api.admin.staff import AdminStaffController
 from api.auth.controller import AuthController
+from api.citizen.bindings import BindingController
+from api.citizen.events import events, stream
+from api.citizen.history import HistoryController
 from api.citizen.me import MeController
 from api.deps import DEPENDENCIES
 from api.errors import HANDLERS
 from api.middleware import RequestIdASGI
 from api.operator.controller import OperatorController
+from api.public.disclosure import PublicController
 from api.services import Services
 from api.settings import Settings
 from api.system.health import health, ready
@@ -84,14 +90,22 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             MetricsController,
             auth,
             MeController,
+            BindingController,
+            HistoryController,
+            events,
+            stream,
             OperatorController,
+            PublicController,
             AdminOperatorController,
+            AdminNetworkController,
+            AdminMethodologyController,
             AdminStaffController,
             AdminMerchantController,
             AdminAuditController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,
+        plugins=[services.channels],
         middleware=[PrometheusConfig(app_name="puhui", prefix="puhui", group_path=True).middleware],
         stores=StoreRegistry(default_factory=services.store),
         openapi_config=_openapi(),

@@ -9,6 +9,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from api.events import publish
 from api.services import Services
 from domain.audit import Actor
 from domain.clock import utcnow
@@ -17,10 +18,14 @@ from domain.persistence.uow import UnitOfWork
 
 
 async def provide_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
-    """One unit of work per request: commits after the handler returns, rolls back if it raises."""
+    """One unit of work per request: commits after the handler returns, rolls back if it raises.
+
+    Events the request caused are published only once the commit has succeeded.
+    """
     services: Services = state.services
     async with services.db.unit_of_work() as uow:
         yield uow
+    publish(services.channels, uow.events)
 
 
 def provide_services(state: State) -> Services:

@@ -9,12 +9,14 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
+from api.events import channels_plugin
 from api.security.nonces import MemoryOnceCache, OnceCache, RedisOnceCache
 from api.settings import Settings
 from domain.crypto import DataProtector
 from domain.identity.access_tokens import AccessTokens, TokenSettings
 from domain.identity.sessions import Sessions
 from domain.identity.wechat import WeChatLogin
+from domain.network.service import NetworkCache
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 
@@ -39,6 +41,8 @@ class Services:
             Redis.from_url(settings.redis_url) if settings.redis_url else None
         )
         self.once: OnceCache = RedisOnceCache(self.redis) if self.redis else MemoryOnceCache()
+        self.channels = channels_plugin(self.redis)
+        self.networks = NetworkCache()
         self._root_store = RedisStore(self.redis, namespace="puhui") if self.redis else None
         self._stores: dict[str, Store] = {}
 

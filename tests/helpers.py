@@ -105,3 +105,51 @@ def assert_problem(response: Any, status: int, code: str | None = None) -> dict[
         assert body["code"] == code, body
     assert "Traceback" not in response.text
     return body
+
+
+async def import_demo_network(db: Database, operator_id: str) -> None:
+    from domain.network.demo import demo_file
+    from domain.network.service import import_network
+
+    async with db.unit_of_work() as uow:
+        await import_network(uow, CLI, operator_id, stops_txt=demo_file("stops.txt"),
+                             route_stops_txt=demo_file("route_stops.txt"), now=utcnow())  # fmt: skip
+
+
+async def signed_post(
+    client: AsyncTestClient, path: str, key_id: str, secret: str, payload: Any
+) -> Any:
+    body = dumps(payload)
+    return await client.post(path, content=body, headers=signed_headers("POST", path, key_id, secret, body))
+
+
+async def link_account(
+    client: AsyncTestClient,
+    citizen: dict[str, Any],
+    operator: tuple[str, str, str],
+    external_account: str,
+) -> dict[str, Any]:
+    """The citizen asks for a code, the operator confirms it with the account id."""
+    op, key, secret = operator
+    r = await client.post("/v1/me/binding-codes", json={"operator_id": op},
+                          headers=bearer(citizen["access_token"]))  # fmt: skip
+    assert r.status_code == 201, r.text
+    r = await signed_post(client, f"/v1/operators/{op}/bindings", key, secret,
+                          {"code": r.json()["code"], "external_account": external_account})  # fmt: skip
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def consent(
+    client: AsyncTestClient, citizen: dict[str, Any], db: Database | None = None, days_ago: int = 8
+) -> None:
+    """Consent through the API; with `db`, backdate it so trips of the past days count."""
+    r = await client.put("/v1/me/consent", json={"version": "v1"},
+                         headers=bearer(citizen["access_token"]))  # fmt: skip
+    assert r.status_code == 200
+    if db is not None:
+        from datetime import timedelta
+
+        async with db.unit_of_work() as uow:
+            row = await uow.citizens.get(citizen["citizen_id"])
+            row.consent_given_at = utcnow() - timedelta(days=days_ago)

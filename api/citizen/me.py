@@ -8,26 +8,38 @@ from typing import Any
 from litestar import Controller, Response, delete, get, put
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.citizen.schemas import ConsentIn, ConsentOut, MeOut, PointsOut, ReductionsOut
+from api.citizen.schemas import (
+    ConsentIn,
+    ConsentOut,
+    ExpiringPoints,
+    MeOut,
+    PointsOut,
+    ReductionsOut,
+)
 from api.security.auth import citizen_guard, mark_family_revoked
 from api.services import Services
 from domain.identity import citizens
 from domain.identity.principal import Principal
 from domain.persistence.tables import Citizen
+from domain.points.summary import summary
 from domain.persistence.uow import UnitOfWork
 
 
-def _me(citizen: Citizen) -> MeOut:
+async def _me(uow: UnitOfWork, citizen: Citizen, now: datetime) -> MeOut:
     consent = None
     if citizen.consent_version is not None and citizen.consent_given_at is not None:
         consent = ConsentOut(version=citizen.consent_version, given_at=citizen.consent_given_at)
-    # Points, reductions and bindings are zero until the ledger and account linking land.
+    s = await summary(uow, citizen.id, now)
     return MeOut(
         citizen_id=citizen.id,
         consent=consent,
-        points=PointsOut(balance=0, expiring=[]),
-        reductions=ReductionsOut(total_g=0, today_g=0),
-        bindings_count=0,
+        points=PointsOut(
+            balance=s.balance,
+            expiring=[ExpiringPoints(points=x.points, expires_at=x.expires_at) for x in s.expiring],
+            lots=[ExpiringPoints(points=x.points, expires_at=x.expires_at) for x in s.lots],
+        ),
+        reductions=ReductionsOut(total_g=s.total_g, today_g=s.today_g),
+        bindings_count=s.bindings_count,
     )
 
 
@@ -38,14 +50,16 @@ class MeController(Controller):
     security = [{"BearerToken": []}]
 
     @get("/", summary="The calling citizen's account")
-    async def me(self, uow: UnitOfWork, principal: Principal) -> MeOut:
-        return _me(await citizens.active(uow, principal.id))
+    async def me(self, uow: UnitOfWork, principal: Principal, now: datetime) -> MeOut:
+        return await _me(uow, await citizens.active(uow, principal.id), now)
 
     @put("/consent", summary="Give (or update) consent to the privacy terms of a version")
     async def consent(
         self, data: ConsentIn, uow: UnitOfWork, principal: Principal, now: datetime
     ) -> MeOut:
-        return _me(await citizens.give_consent(uow, principal.id, data.version, now))
+        return await _me(
+            uow, await citizens.give_consent(uow, principal.id, data.version, now), now
+        )
 
     @get("/export", summary="Everything held about me, as JSON")
     async def export(self, uow: UnitOfWork, principal: Principal) -> Response[dict[str, Any]]:

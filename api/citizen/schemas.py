@@ -23,7 +23,8 @@ class ExpiringPoints(msgspec.Struct):
 
 class PointsOut(msgspec.Struct):
     balance: int
-    expiring: list[ExpiringPoints]
+    expiring: list[ExpiringPoints]  # lots expiring within 30 days
+    lots: list[ExpiringPoints]  # every lot holding points, soonest expiry first
 
 
 class ReductionsOut(msgspec.Struct):
@@ -37,3 +38,51 @@ class MeOut(msgspec.Struct):
     points: PointsOut
     reductions: ReductionsOut
     bindings_count: int
+
+
+class BindingCodeIn(msgspec.Struct, forbid_unknown_fields=True):
+    operator_id: str
+
+
+class BindingCodeOut(msgspec.Struct):
+    code: str
+    expires_at: datetime
+    operator_id: str
+
+
+class BindingOut(msgspec.Struct):
+    binding_id: str
+    operator_id: str
+    mode: str
+    account_hint: str
+    bound_at: datetime
+
+
+class MethodologyRef(msgspec.Struct):
+    code: str
+    version: int
+
+
+class TripOut(msgspec.Struct):
+    trip_id: str
+    operator_id: str
+    mode: str
+    started_at: datetime
+    ended_at: datetime
+    distance_m: int | None
+    reduction_g: int
+    points: int
+    status: str
+    reason: str | None
+    methodology: MethodologyRef | None
+
+
+class LedgerEntryOut(msgspec.Struct):
+    entry_id: str
+    kind: str
+    points: int  # signed: positive in, negative out
+    balance_after: int
+    created_at: datetime
+    ref: str | None
+    seq: int
+    hash: str

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import msgspec
-from litestar import Controller, get
-from litestar.di import Provide
+from datetime import date, datetime
+from typing import Annotated, Any
 
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.params import QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from api.operator.feeds import FeedOutcome, handle_batch
 from api.operator.signature import provide_operator
+from api.services import Services
+from domain import bindings
+from domain.errors import InvalidInput
 from domain.persistence.tables import Operator
+from domain.persistence.uow import UnitOfWork
 
 
 class SignatureCheck(msgspec.Struct):
@@ -15,6 +25,35 @@ class SignatureCheck(msgspec.Struct):
     name: str
     kind: str
     signature: str = "valid"
+
+
+class BindingIn(msgspec.Struct, forbid_unknown_fields=True):
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+    external_account: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class BindingOut(msgspec.Struct):
+    binding_id: str
+    citizen_ref: str
+    pending_credited: int
+
+
+class StatusTotals(msgspec.Struct):
+    trips: int
+    distance_m: int
+    reduction_g: int
+    points: int
+
+
+class Reconciliation(msgspec.Struct):
+    operator_id: str
+    date: date
+    timezone: str
+    statuses: dict[str, StatusTotals]
+    total: StatusTotals
+
+
+DATE_PARAM = QueryParameter(name="date", description="YYYY-MM-DD, Asia/Shanghai")
 
 
 class OperatorController(Controller):
@@ -26,3 +65,43 @@ class OperatorController(Controller):
     @get("/ping", summary="Check your request signing: answers 200 with your operator")
     async def ping(self, operator: Operator) -> SignatureCheck:
         return SignatureCheck(operator_id=operator.id, name=operator.name, kind=operator.kind)
+
+    @post("/trips", status_code=HTTP_200_OK, request_max_body_size=16 * 1024 * 1024,
+          summary="Push a batch of at most 1000 trips (or raw metro taps); a result per record")  # fmt: skip
+    async def trips(
+        self, request: Request, operator: Operator, uow: UnitOfWork, services: Services,
+        now: datetime,
+    ) -> FeedOutcome:  # fmt: skip
+        try:
+            body: Any = msgspec.json.decode(await request.body())
+        except msgspec.DecodeError as exc:
+            raise InvalidInput(f"body is not JSON: {exc}", code="invalid_json") from exc
+        return await handle_batch(uow, services, operator, body, now)
+
+    @post("/bindings", status_code=HTTP_200_OK, summary="Link an account with a citizen's code")
+    async def bind(
+        self, data: BindingIn, operator: Operator, uow: UnitOfWork, services: Services,
+        now: datetime,
+    ) -> BindingOut:  # fmt: skip
+        binding, credited = await bindings.bind(
+            uow, services.protector, operator.id, data.code, data.external_account, now
+        )
+        ref = bindings.citizen_ref(services.protector, operator.id, binding.citizen_id)
+        return BindingOut(binding_id=binding.id, citizen_ref=ref, pending_credited=credited)
+
+    @get("/reconciliation", summary="Counts and sums per status for trips that ended that day")
+    async def reconciliation(
+        self, operator: Operator, uow: UnitOfWork,
+        day: date = DATE_PARAM,
+    ) -> Reconciliation:  # fmt: skip
+        rows = await uow.trips.reconciliation(operator.id, day)
+        statuses = {s: StatusTotals(trips=n, distance_m=d, reduction_g=g, points=p)
+                    for s, n, d, g, p in rows}  # fmt: skip
+        total = StatusTotals(
+            trips=sum(t.trips for t in statuses.values()),
+            distance_m=sum(t.distance_m for t in statuses.values()),
+            reduction_g=sum(t.reduction_g for t in statuses.values()),
+            points=sum(t.points for t in statuses.values()),
+        )
+        return Reconciliation(operator_id=operator.id, date=day, timezone="Asia/Shanghai",
+                              statuses=statuses, total=total)  # fmt: skip

@@ -8,6 +8,8 @@ from typing import Any
 from domain.crypto import DataProtector
 from domain.errors import InvalidInput, NotFound, Unauthenticated
 from domain.ids import new_id
+from domain.ledger.postings import ERASURE, debit
+from domain.persistence.repositories.ledger import citizen_account_id
 from domain.persistence.tables import Citizen
 from domain.persistence.uow import UnitOfWork
 
@@ -83,3 +85,10 @@ async def erase(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
     citizen.status = "erased"
     citizen.erased_at = now
     await uow.tokens.revoke_subject("citizen", citizen.id, now)
+    await uow.bindings.unbind_all(citizen.id, now)
+    accounts = await uow.ledger.lock_accounts([citizen_account_id(citizen.id)])
+    for account in accounts.values():
+        if account.balance > 0:
+            await debit(uow, account, amount=account.balance, kind="adjust",
+                        counter_account=ERASURE, key=f"erase:{citizen.id}", ref="erasure",
+                        now=now)  # fmt: skip

@@ -13,11 +13,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.persistence.repositories.audit import AuditRepository
+from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.ledger import LedgerRepository
 from domain.persistence.repositories.merchants import MerchantRepository
+from domain.persistence.repositories.methodologies import MethodologyRepository
+from domain.persistence.repositories.networks import NetworkRepository
 from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.staff import StaffRepository
 from domain.persistence.repositories.tokens import TokenRepository
+from domain.persistence.repositories.trips import TripRepository
 
 
 class Event:
@@ -40,6 +45,11 @@ class UnitOfWork:
         self.operators = OperatorRepository(session)
         self.tokens = TokenRepository(session)
         self.audit = AuditRepository(session)
+        self.bindings = BindingRepository(session)
+        self.ledger = LedgerRepository(session)
+        self.methodologies = MethodologyRepository(session)
+        self.networks = NetworkRepository(session)
+        self.trips = TripRepository(session)
         self.events: list[Event] = []
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:

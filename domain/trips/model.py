@@ -40,6 +40,7 @@ class Reason(StrEnum):
     DAILY_POINTS_CAP = "daily_points_cap"
     DUPLICATE = "duplicate"
     INVALID_RECORD = "invalid_record"
+    NO_METHODOLOGY = "no_methodology"  # no methodology version was in force when the trip ended
 
 
 class TripRecord(msgspec.Struct, frozen=True, kw_only=True):

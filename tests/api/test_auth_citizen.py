@@ -23,7 +23,7 @@ async def test_dev_login_then_me(client: AsyncTestClient) -> None:
     assert r.status_code == 200
     me = r.json()
     assert me["citizen_id"] == tokens["citizen_id"]
-    assert me["points"] == {"balance": 0, "expiring": []}
+    assert me["points"] == {"balance": 0, "expiring": [], "lots": []}
     assert me["reductions"] == {"total_g": 0, "today_g": 0}
 
 

@@ -1,0 +1,71 @@
+"""Live events for the calling citizen: Server-Sent Events and a WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from litestar import WebSocket, get, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import WebSocketDisconnect
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from api.events import citizen_channel
+from api.security.auth import authenticate, citizen_guard
+from domain.errors import DomainError, Forbidden
+from domain.identity.principal import Principal
+
+KEEPALIVE_SECONDS = 15.0
+
+
+async def _events(
+    channels: ChannelsPlugin, citizen_id: str
+) -> AsyncIterator[ServerSentEventMessage]:
+    async with channels.start_subscription([citizen_channel(citizen_id)]) as subscriber:
+        yield ServerSentEventMessage(event="ready", data="{}")
+        stream = subscriber.iter_events().__aiter__()
+        while True:
+            try:
+                raw = await asyncio.wait_for(stream.__anext__(), KEEPALIVE_SECONDS)
+            except TimeoutError:
+                yield ServerSentEventMessage(comment="keep-alive")
+                continue
+            message = json.loads(raw)
+            yield ServerSentEventMessage(event=message["event"], data=json.dumps(message["data"]))
+
+
+@get("/v1/me/events", guards=[citizen_guard], tags=["citizen"], security=[{"BearerToken": []}],
+     summary="Server-Sent Events: points.credited, voucher.redeemed")  # fmt: skip
+async def events(principal: Principal, channels: ChannelsPlugin) -> ServerSentEvent:
+    return ServerSentEvent(_events(channels, principal.id), headers={"Cache-Control": "no-store"})
+
+
+@websocket("/v1/me/stream", tags=["citizen"])
+async def stream(socket: WebSocket, channels: ChannelsPlugin) -> None:
+    """The same events over a WebSocket; token as ?access_token= or as the first message."""
+    await socket.accept()
+    try:
+        principal = await _ws_principal(socket)
+    except DomainError as exc:
+        await socket.send_json({"event": "error", "data": {"code": exc.code}})
+        await socket.close(code=4401)
+        return
+    async with channels.start_subscription([citizen_channel(principal.id)]) as subscriber:
+        await socket.send_json({"event": "ready", "data": {}})
+        try:
+            async for raw in subscriber.iter_events():
+                await socket.send_text(raw.decode() if isinstance(raw, bytes) else raw)
+        except WebSocketDisconnect:
+            return
+
+
+async def _ws_principal(socket: WebSocket) -> Principal:
+    if not socket.query_params.get("access_token") and "authorization" not in socket.headers:
+        first = await socket.receive_json()
+        token = first.get("access_token") if isinstance(first, dict) else None
+        socket.scope["headers"].append((b"authorization", f"Bearer {token}".encode()))
+    principal = await authenticate(socket)
+    if principal.kind != "citizen":
+        raise Forbidden("citizens only", code="citizens_only")
+    return principal

@@ -1,0 +1,41 @@
+"""Opaque cursors: the caller passes back what we gave; a tampered cursor is a 400."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from domain.errors import InvalidInput
+
+
+def encode(*parts: object) -> str:
+    raw = json.dumps([p.isoformat() if isinstance(p, datetime) else p for p in parts])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        parts = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(parts, list):
+            raise ValueError
+        return parts
+    except ValueError as exc:
+        raise InvalidInput("cursor is not one we issued", code="invalid_cursor") from exc
+
+
+def decode_time_id(cursor: str) -> tuple[datetime, str]:
+    parts = decode(cursor)
+    try:
+        moment, ident = parts
+        return datetime.fromisoformat(moment), str(ident)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput("cursor is not one we issued", code="invalid_cursor") from exc
+
+
+def decode_int(cursor: str) -> int:
+    parts = decode(cursor)
+    if len(parts) != 1 or not isinstance(parts[0], int):
+        raise InvalidInput("cursor is not one we issued", code="invalid_cursor")
+    return parts[0]

@@ -1,0 +1,112 @@
+"""Reading an operator's batch with the adapter for its kind, then handing it to the domain.
+
+This is the composition point between integrations/ (formats) and domain/ (rules): no SQL and no
+crediting rule lives here, only which adapter reads which envelope.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from api.services import Services
+from domain.errors import InvalidInput
+from domain.persistence.tables import Operator
+from domain.persistence.uow import UnitOfWork
+from domain.trips import ingest
+from domain.trips.ingest import MAX_BATCH, BatchOutcome, account_hash
+from domain.trips.model import BadRecord, TripRecord
+from integrations.bikeshare.mds import read_mds_trips
+from integrations.bus.boardings import read_boardings
+from integrations.metro.journeys import read_journeys
+from integrations.metro.taps import Tap, journey_record, pair, read_taps
+
+
+class TapSummary(msgspec.Struct):
+    received: int
+    invalid: int
+    journeys: int
+    open: int
+    expired: int
+    orphans: int
+
+
+class FeedOutcome(BatchOutcome):
+    taps: TapSummary | None = None
+
+
+def envelope(body: Any) -> tuple[str, list[Any]]:
+    """("trips" | "taps", records) from the request body; malformed envelopes are 4xx."""
+    if not isinstance(body, dict) or len(body) != 1 or not ({"trips", "taps"} & body.keys()):
+        raise InvalidInput('send {"trips": [...]} or {"taps": [...]}', code="invalid_envelope")
+    ((kind, records),) = body.items()
+    if not isinstance(records, list):
+        raise InvalidInput(f'"{kind}" must be a list', code="invalid_envelope")
+    if len(records) > MAX_BATCH:
+        raise InvalidInput(f"at most {MAX_BATCH} records per batch", code="batch_too_large")
+    return kind, records
+
+
+async def handle_batch(
+    uow: UnitOfWork, services: Services, operator: Operator, body: Any, now: datetime
+) -> FeedOutcome:
+    kind, records = envelope(body)
+    if kind == "taps":
+        if operator.kind != "metro":
+            raise InvalidInput("raw taps are for metro operators", code="invalid_envelope")
+        return await _taps(uow, services, operator, records, now)
+    items = await read_records(uow, services, operator, records)
+    outcome = await ingest.ingest(uow, services.protector, operator.id, items, now)
+    return FeedOutcome(results=outcome.results, summary=outcome.summary)
+
+
+async def read_records(
+    uow: UnitOfWork, services: Services, operator: Operator, records: list[Any]
+) -> list[TripRecord | BadRecord]:
+    if operator.kind == "bikeshare":
+        return read_mds_trips(records)
+    network = await services.networks.get(uow, operator.id)
+    if operator.kind == "bus":
+        return read_boardings(records, network)
+    if network is None:
+        raise InvalidInput("import this operator's network first", code="network_missing")
+    return read_journeys(records, network)
+
+
+async def _taps(
+    uow: UnitOfWork, services: Services, operator: Operator, records: list[Any], now: datetime
+) -> FeedOutcome:
+    network = await services.networks.get(uow, operator.id)
+    if network is None:
+        raise InvalidInput("import this operator's network first", code="network_missing")
+    read = read_taps(records)
+    taps = [t for t in read if isinstance(t, Tap)]
+    bad = [b for b in read if isinstance(b, BadRecord)]
+    hashes = {t.external_account: account_hash(services.protector, operator.id, t.external_account)
+              for t in taps}  # fmt: skip
+    by_hash = {h: a for a, h in hashes.items()}
+    stored = await uow.trips.open_taps(operator.id, hashes.values())
+    open_map = {
+        by_hash[row.account_hash]: Tap(external_account=by_hash[row.account_hash], direction="in",
+                                       station=row.station, time=row.tapped_at, device=row.device)
+        for row in stored
+    }  # fmt: skip
+    pairing = pair(open_map, taps, now)
+    journeys = [journey_record(i, o, network) for i, o in pairing.journeys]
+    await uow.trips.replace_open_taps(
+        operator.id,
+        hashes.values(),
+        [{"operator_id": operator.id, "account_hash": hashes[a], "station": t.station,
+          "tapped_at": t.time, "device": t.device}
+         for a, t in sorted(pairing.still_open.items())],
+    )  # fmt: skip
+    outcome = await ingest.ingest(uow, services.protector, operator.id, [*journeys, *bad], now)
+    return FeedOutcome(
+        results=outcome.results,
+        summary=outcome.summary,
+        taps=TapSummary(received=len(records), invalid=len(bad), journeys=len(journeys),
+                        open=len(pairing.still_open), expired=len(pairing.expired),
+                        orphans=len(pairing.orphans)),
+    )  # fmt: skip

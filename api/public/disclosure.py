@@ -1,0 +1,78 @@
+"""/v1/public/*: statistics, methodologies and ledger checkpoints, for everyone (no auth)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import msgspec
+from litestar import Controller, get
+from sqlalchemy import func, select
+
+from api.admin.methodologies import MethodologyOut, out
+from api.schemas import LIMIT
+from domain.clock import shanghai_date
+from domain.ledger import checkpoints
+from domain.persistence.tables import Citizen
+from domain.persistence.uow import UnitOfWork
+
+
+class DayMode(msgspec.Struct):
+    date: date
+    mode: str
+    credited_trips: int
+    reduction_g: int
+
+
+class Stats(msgspec.Struct):
+    citizens: int
+    credited_trips: int
+    reduction_g: int
+    active_citizens: int
+    by_day_and_mode: list[DayMode]
+
+
+class CheckpointOut(msgspec.Struct):
+    date: date
+    merkle_root: str
+    accounts: int
+    postings: int
+    points_issued: int
+    reduction_g: int
+    credited_trips: int
+    published_at: datetime
+
+
+class PublicController(Controller):
+    path = "/v1/public"
+    tags = ["public"]
+
+    @get("/stats", summary="Citizens, credited trips and reductions (by mode and day, 30 days)")
+    async def stats(self, uow: UnitOfWork, now: datetime) -> Stats:
+        citizens = (await uow.session.execute(
+            select(func.count()).select_from(Citizen).where(Citizen.status == "active")
+        )).scalar_one()  # fmt: skip
+        trips, grams, active = await uow.trips.totals()
+        since = shanghai_date(now) - timedelta(days=29)
+        rows = await uow.trips.stats_by_day_mode(since)
+        return Stats(
+            citizens=int(citizens), credited_trips=trips, reduction_g=grams, active_citizens=active,
+            by_day_and_mode=[DayMode(date=d, mode=m, credited_trips=n, reduction_g=g)
+                             for d, m, n, g in rows],
+        )  # fmt: skip
+
+    @get("/methodologies", summary="Published (and retired) methodology versions")
+    async def methodologies(self, uow: UnitOfWork) -> list[MethodologyOut]:
+        return [out(v) for v in await uow.methodologies.all(statuses=("published", "retired"))]
+
+    @get("/checkpoints", summary="Daily ledger checkpoints, newest first")
+    async def list_checkpoints(
+        self, uow: UnitOfWork, limit: int = LIMIT, before: date | None = None
+    ) -> list[CheckpointOut]:
+        rows = await checkpoints.recent(uow, limit, before)
+        return [
+            CheckpointOut(date=c.day, merkle_root=c.merkle_root, accounts=c.accounts,
+                          postings=c.postings, points_issued=c.points_issued,
+                          reduction_g=c.reduction_g, credited_trips=c.credited_trips,
+                          published_at=c.created_at)
+            for c in rows
+        ]  # fmt: skip

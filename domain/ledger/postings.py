@@ -1,0 +1,102 @@
+"""Postings that take points out of a citizen account (spending oldest lots first)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from domain.errors import Conflict
+from domain.ids import new_id
+from domain.ledger.chain import entry_hash
+from domain.persistence.tables import LedgerAccount, PointsLot
+from domain.persistence.uow import UnitOfWork
+
+ERASURE = "sys:erasure"
+
+
+class InsufficientPoints(Conflict):
+    """The account does not hold enough points."""
+
+    code = "insufficient_points"
+
+
+def chained_row(
+    account: LedgerAccount,
+    *,
+    kind: str,
+    delta: int,
+    counter_account: str,
+    key: str,
+    ref: str | None,
+    now: datetime,
+    trip_id: str | None = None,
+    trip_fingerprint: str | None = None,
+) -> dict:
+    """Move `delta` (signed, from the account's side) and extend the account's chain."""
+    if account.balance + delta < 0:
+        raise InsufficientPoints(f"balance {account.balance}, needed {-delta}")
+    account.balance += delta
+    account.entries += 1
+    digest = entry_hash(
+        prev_hash=account.head_hash, account=account.id, seq=account.entries, kind=kind,
+        delta=delta, balance_after=account.balance, idempotency_key=key,
+        counter_account=counter_account, trip_fingerprint=trip_fingerprint, created_at=now,
+    )  # fmt: skip
+    row = {
+        "id": new_id(),
+        "idempotency_key": key,
+        "kind": kind,
+        "amount": abs(delta),
+        "debit_account": counter_account if delta > 0 else account.id,
+        "credit_account": account.id if delta > 0 else counter_account,
+        "chain_account": account.id,
+        "seq": account.entries,
+        "balance_after": account.balance,
+        "prev_hash": account.head_hash,
+        "hash": digest,
+        "trip_id": trip_id,
+        "trip_fingerprint": trip_fingerprint,
+        "ref": ref,
+        "created_at": now,
+    }
+    account.head_hash = digest
+    return row
+
+
+async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> None:
+    """Consume `amount` from the account's lots, the soonest-expiring first."""
+    remaining = amount
+    for lot in await uow.ledger.lots(account_id):
+        if remaining == 0:
+            break
+        used = min(lot.remaining, remaining)
+        await uow.session.execute(
+            update(PointsLot)
+            .where(PointsLot.account_id == account_id, PointsLot.expires_at == lot.expires_at)
+            .values(remaining=PointsLot.remaining - used)
+        )
+        remaining -= used
+    if remaining:
+        raise InsufficientPoints("lots hold fewer points than the balance")
+
+
+async def debit(
+    uow: UnitOfWork,
+    account: LedgerAccount,
+    *,
+    amount: int,
+    kind: str,
+    counter_account: str,
+    key: str,
+    ref: str | None,
+    now: datetime,
+) -> dict:
+    """Take points out of a locked citizen account: one posting, oldest lots first."""
+    await uow.ledger.ensure_accounts([(counter_account, "system", None)], now)
+    row = chained_row(account, kind=kind, delta=-amount, counter_account=counter_account,
+                      key=key, ref=ref, now=now)  # fmt: skip
+    await take_from_lots(uow, account.id, amount)
+    await uow.ledger.add_postings([row])
+    await uow.ledger.save_accounts([account])
+    return row

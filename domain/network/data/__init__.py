@@ -1,0 +1,1 @@
+"""Station networks shipped with the code (read through importlib.resources)."""

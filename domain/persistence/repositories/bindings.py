@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.persistence.tables import Binding, BindingCode
+
+
+class BindingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, obj: Binding | BindingCode) -> None:
+        self.session.add(obj)
+
+    async def code(self, operator_id: str, code: str) -> BindingCode | None:
+        stmt = select(BindingCode).where(
+            BindingCode.operator_id == operator_id, BindingCode.code == code
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def spend_code(self, code_id: str, now: datetime) -> bool:
+        stmt = (
+            update(BindingCode)
+            .where(
+                BindingCode.id == code_id,
+                BindingCode.spent_at.is_(None),
+                BindingCode.expires_at > now,
+            )
+            .values(spent_at=now)
+        )
+        return (await self.session.execute(stmt)).rowcount == 1
+
+    async def active_for_accounts(
+        self, operator_id: str, account_hashes: Iterable[str]
+    ) -> dict[str, Binding]:
+        hashes = list(set(account_hashes))
+        if not hashes:
+            return {}
+        stmt = select(Binding).where(
+            Binding.operator_id == operator_id,
+            Binding.account_hash.in_(hashes),
+            Binding.unbound_at.is_(None),
+        )
+        return {b.account_hash: b for b in (await self.session.execute(stmt)).scalars()}
+
+    async def of_citizen(self, citizen_id: str) -> list[Binding]:
+        stmt = (
+            select(Binding)
+            .where(Binding.citizen_id == citizen_id, Binding.unbound_at.is_(None))
+            .order_by(Binding.bound_at)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def count_of_citizen(self, citizen_id: str) -> int:
+        stmt = select(func.count()).where(
+            Binding.citizen_id == citizen_id, Binding.unbound_at.is_(None)
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def get(self, binding_id: str) -> Binding | None:
+        return await self.session.get(Binding, binding_id)
+
+    async def unbind_all(self, citizen_id: str, now: datetime) -> None:
+        await self.session.execute(
+            update(Binding)
+            .where(Binding.citizen_id == citizen_id, Binding.unbound_at.is_(None))
+            .values(unbound_at=now)
+        )

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.persistence.dialect import insert
+from domain.persistence.tables import OpenTap, Trip
+
+
+class TripRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def existing(self, operator_id: str, external_ids: Iterable[str]) -> dict[str, Trip]:
+        ids = list(set(external_ids))
+        if not ids:
+            return {}
+        stmt = select(Trip).where(Trip.operator_id == operator_id, Trip.external_trip_id.in_(ids))
+        return {t.external_trip_id: t for t in (await self.session.execute(stmt)).scalars()}
+
+    async def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert trips; returns the ids actually inserted (a concurrent twin is skipped)."""
+        if not rows:
+            return set()
+        stmt = (
+            insert(self.session, Trip)
+            .on_conflict_do_nothing(index_elements=["operator_id", "external_trip_id"])
+            .returning(Trip.id)
+        )
+        result = await self.session.execute(stmt, rows)
+        return set(result.scalars().all())
+
+    async def credited_between(
+        self, citizen_ids: Iterable[str], lo: datetime, hi: datetime
+    ) -> list[tuple[str, datetime, datetime]]:
+        """(citizen, start, end) of credited trips that may overlap [lo, hi]."""
+        ids = list(set(citizen_ids))
+        if not ids:
+            return []
+        stmt = select(Trip.citizen_id, Trip.started_at, Trip.ended_at).where(
+            Trip.citizen_id.in_(ids),
+            Trip.status == "credited",
+            Trip.ended_at > lo,
+            Trip.started_at < hi,
+        )
+        return [(c, s, e) for c, s, e in await self.session.execute(stmt)]
+
+    async def update_outcomes(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(update(Trip), rows)
+
+    async def pending_for(self, operator_id: str, account_hash: str) -> list[Trip]:
+        stmt = (
+            select(Trip)
+            .where(
+                Trip.operator_id == operator_id,
+                Trip.account_hash == account_hash,
+                Trip.status == "pending",
+            )
+            .order_by(Trip.ended_at)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def expire_pending(self, ended_before: datetime, now: datetime) -> int:
+        stmt = (
+            update(Trip)
+            .where(Trip.status == "pending", Trip.ended_at < ended_before)
+            .values(status="rejected", reason="unbound", decided_at=now)
+        )
+        return (await self.session.execute(stmt)).rowcount or 0
+
+    async def of_citizen(
+        self, citizen_id: str, *, before: tuple[datetime, str] | None, limit: int
+    ) -> list[Trip]:
+        stmt = (
+            select(Trip)
+            .where(Trip.citizen_id == citizen_id)
+            .order_by(Trip.ended_at.desc(), Trip.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            stmt = stmt.where(tuple_(Trip.ended_at, Trip.id) < before)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def reconciliation(
+        self, operator_id: str, day: date
+    ) -> list[tuple[str, int, int, int, int]]:
+        """(status, trips, distance_m, reduction_g, points) for trips that ended that day."""
+        stmt = (
+            select(
+                Trip.status,
+                func.count(),
+                func.coalesce(func.sum(Trip.distance_m), 0),
+                func.coalesce(func.sum(Trip.reduction_g), 0),
+                func.coalesce(func.sum(Trip.points), 0),
+            )
+            .where(Trip.operator_id == operator_id, Trip.day == day)
+            .group_by(Trip.status)
+        )
+        return [
+            (s, int(n), int(d), int(g), int(p))
+            for s, n, d, g, p in await self.session.execute(stmt)
+        ]
+
+    async def stats_by_day_mode(self, since: date) -> list[tuple[date, str, int, int]]:
+        stmt = (
+            select(Trip.day, Trip.mode, func.count(), func.coalesce(func.sum(Trip.reduction_g), 0))
+            .where(Trip.status == "credited", Trip.day >= since)
+            .group_by(Trip.day, Trip.mode)
+            .order_by(Trip.day, Trip.mode)
+        )
+        return [(d, m, int(n), int(g)) for d, m, n, g in await self.session.execute(stmt)]
+
+    async def totals(self) -> tuple[int, int, int]:
+        """(credited trips, grams, distinct citizens credited)."""
+        stmt = select(
+            func.count(),
+            func.coalesce(func.sum(Trip.reduction_g), 0),
+            func.count(func.distinct(Trip.citizen_id)),
+        ).where(Trip.status == "credited")
+        n, g, c = (await self.session.execute(stmt)).one()
+        return int(n), int(g), int(c)
+
+    # raw metro taps -------------------------------------------------------------------------
+
+    async def open_taps(self, operator_id: str, account_hashes: Iterable[str]) -> list[OpenTap]:
+        hashes = list(set(account_hashes))
+        if not hashes:
+            return []
+        stmt = select(OpenTap).where(
+            OpenTap.operator_id == operator_id, OpenTap.account_hash.in_(hashes)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def replace_open_taps(
+        self, operator_id: str, account_hashes: Iterable[str], rows: list[dict[str, Any]]
+    ) -> None:
+        from sqlalchemy import delete
+
+        hashes = list(set(account_hashes))
+        if hashes:
+            await self.session.execute(
+                delete(OpenTap).where(
+                    and_(OpenTap.operator_id == operator_id, OpenTap.account_hash.in_(hashes))
+                )
+            )
+        if rows:
+            await self.session.execute(insert(self.session, OpenTap), rows)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.persistence.base import Base, PublicId
+
+
+class Trip(Base):
+    """A trip as received, stored once per (operator, external trip id), with its outcome."""
+
+    __tablename__ = "trips"
+    __table_args__ = (
+        UniqueConstraint("operator_id", "external_trip_id"),
+        Index("ix_trips_citizen_ended", "citizen_id", "ended_at"),
+        Index("ix_trips_pending_account", "operator_id", "account_hash", "status"),
+        Index("ix_trips_operator_received", "operator_id", "received_at"),
+    )
+
+    id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("operators.id"))
+    external_trip_id: Mapped[str] = mapped_column(String(128))
+    account_hash: Mapped[str] = mapped_column(String(64))
+    citizen_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("citizens.id"))
+    mode: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    day: Mapped[date] = mapped_column(Date)  # Asia/Shanghai date of ended_at
+    distance_m: Mapped[int | None] = mapped_column(Integer)
+    reduction_g: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    methodology_code: Mapped[str | None] = mapped_column(String(32))
+    methodology_version: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str | None] = mapped_column(String(64))
+    destination: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    decided_at: Mapped[datetime]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class OpenTap(Base):
+    """A metro tap-in still waiting for its tap-out (one per account; the account only hashed)."""
+
+    __tablename__ = "open_taps"
+
+    operator_id: Mapped[str] = mapped_column(
+        PublicId(), ForeignKey("operators.id"), primary_key=True
+    )
+    account_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station: Mapped[str] = mapped_column(String(64))
+    tapped_at: Mapped[datetime]
+    device: Mapped[str | None] = mapped_column(String(64))

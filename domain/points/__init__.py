@@ -1,0 +1,1 @@
+"""Points: rules about points once earned."""

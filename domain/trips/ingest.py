@@ -1,0 +1,132 @@
+"""A feed batch: store each trip once, decide it, credit it — a few statements per batch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from domain.crypto import DataProtector
+from domain.errors import Conflict
+from domain.ids import new_id
+from domain.methodology.book import load_book
+from domain.persistence.repositories.ledger import citizen_account_id
+from domain.persistence.uow import UnitOfWork
+from domain.trips import crediting
+from domain.trips.draft import TripDraft
+from domain.trips.model import BadRecord, Reason, Status, TripRecord
+
+MAX_BATCH = 1000
+
+
+class RecordResult(msgspec.Struct):
+    external_trip_id: str | None
+    status: str
+    reason: str | None
+    trip_id: str | None
+    points: int
+    detail: str | None = None
+
+
+class BatchOutcome(msgspec.Struct):
+    results: list[RecordResult]
+    summary: dict[str, int]
+
+
+class ConcurrentTwin(Conflict):
+    """Another request stored one of these trips between our check and our insert; retry."""
+
+    code = "concurrent_batch"
+
+
+def account_hash(protector: DataProtector, operator_id: str, external_account: str) -> str:
+    return protector.keyed_hash(f"operator-account:{operator_id}", external_account)
+
+
+async def ingest(
+    uow: UnitOfWork,
+    protector: DataProtector,
+    operator_id: str,
+    items: list[TripRecord | BadRecord],
+    now: datetime,
+) -> BatchOutcome:
+    results: list[RecordResult | None] = [None] * len(items)
+    drafts: dict[str, TripDraft] = {}
+    twins: list[tuple[int, str]] = []  # the same trip twice in one batch
+    for i, item in enumerate(items):
+        if isinstance(item, BadRecord):
+            results[i] = RecordResult(item.external_trip_id, Status.REJECTED.value,
+                                      Reason.INVALID_RECORD.value, None, 0, item.detail)  # fmt: skip
+        elif item.external_trip_id in drafts:
+            twins.append((i, item.external_trip_id))
+        else:
+            drafts[item.external_trip_id] = TripDraft(
+                id=new_id(),
+                operator_id=operator_id,
+                record=item,
+                account_hash=account_hash(protector, operator_id, item.external_account),
+                received_at=now,
+            )
+
+    bindings = await uow.bindings.active_for_accounts(
+        operator_id, (d.account_hash for d in drafts.values())
+    )
+    for d in drafts.values():
+        if (b := bindings.get(d.account_hash)) is not None:
+            d.citizen_id = b.citizen_id
+    citizens = sorted({d.citizen_id for d in drafts.values() if d.citizen_id})
+    accounts = await lock_citizen_accounts(uow, citizens, now)  # serializes per citizen from here
+
+    existing = await uow.trips.existing(operator_id, drafts)
+    fresh = [d for d in drafts.values() if d.record.external_trip_id not in existing]
+    consents = await uow.citizens.consents(citizens)
+    for d in fresh:
+        if d.citizen_id is not None:
+            d.consent_given_at = consents.get(d.citizen_id)
+    book = await load_book(uow)
+    candidates = [d for d in fresh if crediting.assess(d, book, now)]
+    await crediting.credit(uow, candidates, accounts, now)
+
+    inserted = await uow.trips.insert_new([d.row() for d in fresh])
+    if any(d.id not in inserted and d.status is Status.CREDITED for d in fresh):
+        raise ConcurrentTwin("a concurrent request stored the same trips; send the batch again")
+
+    for i, item in enumerate(items):
+        if results[i] is not None:
+            continue
+        ext = item.external_trip_id
+        if ext in existing:
+            t = existing[ext]
+            results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
+                                      t.id, t.points, f"stored as {t.status}")  # fmt: skip
+            continue
+        d = drafts[ext]
+        if d.id not in inserted:  # lost the race for a non-credited trip: a duplicate too
+            results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
+                                      None, 0, "stored by a concurrent request")  # fmt: skip
+            continue
+        results[i] = RecordResult(ext, d.status.value, d.reason.value if d.reason else None,
+                                  d.id, d.points)  # fmt: skip
+    for i, ext in twins:
+        first = drafts[ext]
+        results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
+                                  first.id, 0, "repeated within the batch")  # fmt: skip
+    final = [r for r in results if r is not None]
+    return BatchOutcome(results=final, summary=summarize(final))
+
+
+async def lock_citizen_accounts(uow: UnitOfWork, citizens: list[str], now: datetime) -> dict:
+    ids = [citizen_account_id(c) for c in citizens]
+    await uow.ledger.ensure_accounts(
+        [(citizen_account_id(c), "citizen", c) for c in citizens]
+        + [(crediting.ISSUANCE, "system", None)],
+        now,
+    )
+    return await uow.ledger.lock_accounts(ids)
+
+
+def summarize(results: list[RecordResult]) -> dict[str, int]:
+    summary = dict.fromkeys(("credited", "duplicate", "rejected", "capped", "pending"), 0)
+    for r in results:
+        summary[r.status] = summary.get(r.status, 0) + 1
+    return summary

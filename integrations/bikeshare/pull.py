@@ -1,0 +1,184 @@
+"""Pull mode: fetch an hour of trips from a bike-share operator's MDS provider endpoint.
+
+    async with MdsPullClient(base_url="https://mds.example.com", token=token) as client:
+        trips = await client.trips_for_hour(hour)      # list of raw MDS trip objects
+
+GET {base_url}/trips?end_time=YYYY-MM-DDTHH (the hour in UTC), Bearer token, the MDS media type
+with the version asked for; `links.next` is followed while present. Both answer shapes are read:
+2.0 `{"version", "trips", "links"}` and 1.2 `{"version", "data": {"trips"}, "links"}`.
+
+The token travels only in the Authorization header: it is never logged and never part of an error,
+and pagination links are followed only on the base URL's own origin, so it cannot leak elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import httpx
+import msgspec
+
+from domain.errors import DomainError, UpstreamUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES: Final = 10_000
+
+
+class MdsError(DomainError):
+    """The MDS provider refused the request."""
+
+    code = "mds_error"
+
+
+class MdsAuthError(MdsError):
+    """The MDS provider rejected our token (401/403)."""
+
+    code = "mds_unauthorized"
+
+
+class MdsHourNotReady(MdsError):
+    """The provider has not processed that hour yet (404): ask again at the next run."""
+
+    code = "mds_hour_not_ready"
+
+
+class MdsUnavailable(MdsError, UpstreamUnavailable):
+    """The MDS provider is unreachable or answers errors or garbage; try again later."""
+
+    code = "mds_unavailable"
+
+
+class _Data(msgspec.Struct):
+    trips: list[dict[str, Any]]
+
+
+class _Links(msgspec.Struct):
+    next: str | None = None
+
+
+class _Page(msgspec.Struct):
+    version: str | None = None
+    trips: list[dict[str, Any]] | None = None  # 2.0
+    data: _Data | None = None  # 1.2
+    links: _Links | None = None
+
+
+_decoder: Final = msgspec.json.Decoder(_Page)
+
+
+class _Transient(Exception):
+    """A failure worth retrying; `reason` is safe to log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MdsPullClient:
+    """Reads one hour of trips at a time from an MDS provider API (versions 1.2 and 2.0)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str,
+        version: str = "2.0",
+        timeout: float = 10.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        self._retries = retries
+        self._backoff = backoff
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": f"application/vnd.mds+json;version={version}",
+            },
+        )
+
+    def __repr__(self) -> str:
+        return f"MdsPullClient(base_url={str(self._http.base_url)!r})"
+
+    async def __aenter__(self) -> MdsPullClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def trips_for_hour(self, hour: datetime) -> list[dict[str, Any]]:
+        """All trips that ended in `hour` (an aware datetime; minutes and below are ignored)."""
+        if hour.tzinfo is None or hour.utcoffset() is None:
+            raise ValueError("hour must be timezone-aware")
+        end_time = hour.astimezone(UTC).strftime("%Y-%m-%dT%H")
+        url = self._http.build_request("GET", "trips", params={"end_time": end_time}).url
+        trips: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        while True:
+            page, next_url = await self._get_with_retries(url)
+            trips.extend(page)
+            if not next_url:
+                return trips
+            url = self._same_origin(url.join(next_url))
+            if str(url) in seen or len(seen) >= MAX_PAGES:
+                raise MdsError(f"MDS pagination for {end_time} does not end")
+            seen.add(str(url))
+
+    def _same_origin(self, url: httpx.URL) -> httpx.URL:
+        base = self._http.base_url
+        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+            raise MdsError(f"MDS links.next leaves the provider's origin ({url.host})")
+        return url
+
+    async def _get_with_retries(self, url: httpx.URL) -> tuple[list[dict[str, Any]], str | None]:
+        attempts = self._retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._get(url)
+            except _Transient as exc:
+                log.warning("MDS %s attempt %d/%d: %s", url.path, attempt, attempts, exc.reason)
+                if attempt == attempts:
+                    raise MdsUnavailable(
+                        f"MDS provider failed after {attempts} attempts: {exc.reason}"
+                    ) from None
+                if self._backoff > 0:
+                    await asyncio.sleep(self._backoff * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _get(self, url: httpx.URL) -> tuple[list[dict[str, Any]], str | None]:
+        """One request: (trips, next link), a domain error, or _Transient to retry."""
+        try:
+            response = await self._http.get(url)
+        except httpx.HTTPError as exc:  # network errors and timeouts
+            raise _Transient(type(exc).__name__) from None
+        status = response.status_code
+        if status in (401, 403):
+            raise MdsAuthError(f"MDS provider answered {status}", status=status)
+        if status == 404:
+            raise MdsHourNotReady(f"MDS provider has no data for {url.params.get('end_time')} yet")
+        if status >= 500:
+            raise _Transient(f"HTTP {status}")
+        if status != 200:
+            raise MdsError(f"MDS provider answered {status}", status=status)
+        try:
+            page = _decoder.decode(response.content)
+        except msgspec.DecodeError as exc:
+            raise _Transient(f"unreadable answer: {exc}") from None
+        next_url = page.links.next if page.links is not None else None
+        if page.trips is not None:  # 2.0
+            return page.trips, next_url
+        if page.data is not None:  # 1.2
+            return page.data.trips, next_url
+        raise _Transient("answer without trips")
