@@ -31,6 +31,7 @@ from api.errors import HANDLERS
 from api.middleware import RequestIdASGI
 from api.operator.controller import OperatorController
 from api.public.disclosure import PublicController
+from api.scheduler import build_scheduler
 from api.services import Services
 from api.settings import Settings
 from api.system.health import health, ready
@@ -72,9 +73,14 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        scheduler = build_scheduler(services) if settings.jobs else None
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await services.close()
 
     auth_limit = RateLimitConfig(

@@ -36,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     log_json: bool = True
     workers: int = 1
+    jobs: bool = True  # run the periodic jobs (checkpoints, pending lapse, MDS pulls)
 
     @property
     def is_production(self) -> bool:
@@ -62,6 +63,7 @@ _ENV = {
     "PUHUI_LOG_LEVEL": ("log_level", str),
     "PUHUI_LOG_JSON": ("log_json", bool),
     "PUHUI_WORKERS": ("workers", int),
+    "PUHUI_JOBS": ("jobs", bool),
 }
 
 

@@ -112,15 +112,23 @@ async def import_demo_network(db: Database, operator_id: str) -> None:
     from domain.network.service import import_network
 
     async with db.unit_of_work() as uow:
-        await import_network(uow, CLI, operator_id, stops_txt=demo_file("stops.txt"),
-                             route_stops_txt=demo_file("route_stops.txt"), now=utcnow())  # fmt: skip
+        await import_network(
+            uow,
+            CLI,
+            operator_id,
+            stops_txt=demo_file("stops.txt"),
+            route_stops_txt=demo_file("route_stops.txt"),
+            now=utcnow(),
+        )
 
 
 async def signed_post(
     client: AsyncTestClient, path: str, key_id: str, secret: str, payload: Any
 ) -> Any:
     body = dumps(payload)
-    return await client.post(path, content=body, headers=signed_headers("POST", path, key_id, secret, body))
+    return await client.post(
+        path, content=body, headers=signed_headers("POST", path, key_id, secret, body)
+    )
 
 
 async def link_account(
@@ -134,8 +142,13 @@ async def link_account(
     r = await client.post("/v1/me/binding-codes", json={"operator_id": op},
                           headers=bearer(citizen["access_token"]))  # fmt: skip
     assert r.status_code == 201, r.text
-    r = await signed_post(client, f"/v1/operators/{op}/bindings", key, secret,
-                          {"code": r.json()["code"], "external_account": external_account})  # fmt: skip
+    r = await signed_post(
+        client,
+        f"/v1/operators/{op}/bindings",
+        key,
+        secret,
+        {"code": r.json()["code"], "external_account": external_account},
+    )
     assert r.status_code == 200, r.text
     return r.json()
 

@@ -105,8 +105,11 @@ class AdminMethodologyController(Controller):
     ) -> MethodologyOut:
         return out(await service.submit(uow, actor, methodology_id, now))
 
-    @post("/{methodology_id:str}/publish", guards=[staff_guard(Role.ADMIN)],
-          summary="in_review -> published, in force from effective_from (now or later)")  # fmt: skip
+    @post(
+        "/{methodology_id:str}/publish",
+        guards=[staff_guard(Role.ADMIN)],
+        summary="in_review -> published, in force from effective_from (now or later)",
+    )
     async def publish(
         self, methodology_id: str, uow: UnitOfWork, actor: Actor, now: datetime,
         data: PublishIn | None = None,

@@ -40,8 +40,12 @@ class AdminNetworkController(Controller):
     tags = ["admin"]
     security = [{"BearerToken": []}]
 
-    @put("/", guards=[staff_guard(Role.ADMIN, Role.OPERATIONS)], request_max_body_size=32 * 1024 * 1024,
-         summary="Replace the operator's station network (GTFS)")  # fmt: skip
+    @put(
+        "/",
+        guards=[staff_guard(Role.ADMIN, Role.OPERATIONS)],
+        request_max_body_size=32 * 1024 * 1024,
+        summary="Replace the operator's station network (GTFS)",
+    )
     async def replace(
         self, operator_id: str, data: NetworkImport, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> NetworkOut:

@@ -21,8 +21,8 @@ from api.services import Services
 from domain.identity import citizens
 from domain.identity.principal import Principal
 from domain.persistence.tables import Citizen
-from domain.points.summary import summary
 from domain.persistence.uow import UnitOfWork
+from domain.points.summary import summary
 
 
 async def _me(uow: UnitOfWork, citizen: Citizen, now: datetime) -> MeOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import date
 
 from api.cli import commands
 from api.settings import SettingsError
@@ -32,7 +33,12 @@ def parser() -> argparse.ArgumentParser:
     op.add_argument("--name", required=True)
     op.add_argument("--kind", required=True, choices=["metro", "bikeshare", "bus"])
 
-    sub.add_parser("verify", help="check the database: schema at head and matching the models")
+    sub.add_parser(
+        "verify",
+        help="check schema, ledger chains, balances, lots, checkpoints; name the first bad row",
+    )
+    cp = sub.add_parser("checkpoint", help="publish a day's ledger checkpoint (default yesterday)")
+    cp.add_argument("--day", type=date.fromisoformat, default=None)
     return p
 
 

@@ -11,8 +11,11 @@ from domain import errors
 from domain.audit import CLI
 from domain.clock import utcnow
 from domain.crypto import DataProtector
+from domain.housekeeping import publish_checkpoint
 from domain.identity import staff
 from domain.identity.principal import Role
+from domain.ledger import checkpoints
+from domain.ledger.verify import verify_ledger
 from domain.operators import service as operators
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
@@ -57,6 +60,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
         return 0
     if args.command == "verify":
         return await _verify(db)
+    if args.command == "checkpoint":
+        row = await publish_checkpoint(db, utcnow(), args.day)
+        print(f"checkpoint {row.day}: {row.merkle_root} ({row.accounts} accounts)")
+        return 0
     if args.command == "demo":
         await load_demo(db, DataProtector(settings.data_key), settings, args.out)
         return 0
@@ -91,4 +98,18 @@ async def _verify(db: Database) -> int:
     if diffs:
         raise CommandError(f"schema differs from the models: {diffs}")
     print(f"ok: schema at {head} and matching the models")
+    async with db.unit_of_work() as uow:
+        report = await verify_ledger(uow)
+    if not report.ok:
+        raise CommandError(f"ledger: first bad row: {report.first_bad}")
+    print(
+        f"ok: ledger chains of {report.accounts} accounts, {report.postings} postings, "
+        "balances and lots recomputed"
+    )
+    async with db.unit_of_work() as uow:
+        for cp in await checkpoints.recent(uow, 10_000, None):
+            again = await checkpoints.compute(uow, cp.day, cp.created_at)
+            if again["merkle_root"] != cp.merkle_root:
+                raise CommandError(f"ledger_checkpoints day={cp.day}: Merkle root differs")
+    print("ok: published checkpoints recomputed")
     return 0

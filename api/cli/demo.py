@@ -1,4 +1,5 @@
-"""Demo data for `make run`: an admin, three operators, a merchant with a cashier.
+"""Demo data for `make run`: an admin, three operators (the metro one with the Nanjing demo
+network), a merchant with a cashier.
 
 Idempotent: a second run keeps existing accounts and, if var/demo.json was lost, issues fresh
 passwords and keys (the old ones cannot be read back: passwords are hashed).
@@ -21,6 +22,8 @@ from domain.identity import staff
 from domain.identity.passwords import hash_password
 from domain.identity.principal import Role
 from domain.merchants import create_merchant
+from domain.network.demo import demo_file
+from domain.network.service import import_network
 from domain.operators import service as operators
 from domain.persistence.tables import Merchant, Operator
 from domain.persistence.uow import Database, UnitOfWork
@@ -84,6 +87,9 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
             key = await operators.rotate_key(
                 uow, protector, CLI, op.id, revoke_others=True, now=now
             )
+        if kind is operators.OperatorKind.METRO and await uow.networks.get(op.id) is None:
+            await import_network(uow, CLI, op.id, stops_txt=demo_file("stops.txt"),
+                                 route_stops_txt=demo_file("route_stops.txt"), now=now)  # fmt: skip
         ops.append({"operator_id": op.id, "name": name, "kind": kind.value,
                     "key_id": key.key_id, "secret": key.secret})  # fmt: skip
     return {

@@ -66,8 +66,12 @@ class OperatorController(Controller):
     async def ping(self, operator: Operator) -> SignatureCheck:
         return SignatureCheck(operator_id=operator.id, name=operator.name, kind=operator.kind)
 
-    @post("/trips", status_code=HTTP_200_OK, request_max_body_size=16 * 1024 * 1024,
-          summary="Push a batch of at most 1000 trips (or raw metro taps); a result per record")  # fmt: skip
+    @post(
+        "/trips",
+        status_code=HTTP_200_OK,
+        request_max_body_size=16 * 1024 * 1024,
+        summary="Push a batch of at most 1000 trips (or raw metro taps); a result per record",
+    )
     async def trips(
         self, request: Request, operator: Operator, uow: UnitOfWork, services: Services,
         now: datetime,

@@ -55,8 +55,14 @@ async def ingest(
     twins: list[tuple[int, str]] = []  # the same trip twice in one batch
     for i, item in enumerate(items):
         if isinstance(item, BadRecord):
-            results[i] = RecordResult(item.external_trip_id, Status.REJECTED.value,
-                                      Reason.INVALID_RECORD.value, None, 0, item.detail)  # fmt: skip
+            results[i] = RecordResult(
+                item.external_trip_id,
+                Status.REJECTED.value,
+                Reason.INVALID_RECORD.value,
+                None,
+                0,
+                item.detail,
+            )
         elif item.external_trip_id in drafts:
             twins.append((i, item.external_trip_id))
         else:

@@ -131,12 +131,16 @@ class MdsPullClient:
             trips.extend(page)
             if not next_url:
                 return trips
-            url = self._same_origin(url.join(next_url))
+            url = self._same_origin(url, next_url)
             if str(url) in seen or len(seen) >= MAX_PAGES:
                 raise MdsError(f"MDS pagination for {end_time} does not end")
             seen.add(str(url))
 
-    def _same_origin(self, url: httpx.URL) -> httpx.URL:
+    def _same_origin(self, current: httpx.URL, next_url: str) -> httpx.URL:
+        try:
+            url = current.join(next_url)
+        except httpx.InvalidURL:
+            raise MdsError("MDS links.next is not a URL") from None
         base = self._http.base_url
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
             raise MdsError(f"MDS links.next leaves the provider's origin ({url.host})")

@@ -6,7 +6,6 @@ Create Date: 2026-11-25 12:48:31.597345+00:00
 """
 
 from collections.abc import Sequence
-
 from datetime import UTC, datetime
 
 import sqlalchemy as sa

@@ -30,8 +30,14 @@ async def metro(db, settings) -> tuple[str, str, str]:
 
 def journey(ext: str, account: str, a: str, b: str, end: datetime, minutes: int = 20) -> dict:
     start = end - timedelta(minutes=minutes)
-    return {"external_trip_id": ext, "external_account": account, "entry_station": a,
-            "exit_station": b, "entry_time": start.isoformat(), "exit_time": end.isoformat()}  # fmt: skip
+    return {
+        "external_trip_id": ext,
+        "external_account": account,
+        "entry_station": a,
+        "exit_station": b,
+        "entry_time": start.isoformat(),
+        "exit_time": end.isoformat(),
+    }
 
 
 async def push(client, metro, trips: list[dict]):
@@ -65,7 +71,11 @@ async def test_a_journey_becomes_points(client: AsyncTestClient, metro, db) -> N
     assert trip["methodology"] == {"code": "NJ-GT", "version": 1}
     ledger = (await client.get("/v1/me/ledger", headers=bearer(citizen["access_token"]))).json()
     [entry] = ledger["items"]
-    assert (entry["kind"], entry["points"], entry["balance_after"]) == ("earn", expected_g, expected_g)
+    assert (entry["kind"], entry["points"], entry["balance_after"]) == (
+        "earn",
+        expected_g,
+        expected_g,
+    )
     assert entry["ref"] == trip["trip_id"]
 
 

@@ -1,0 +1,34 @@
+"""APScheduler jobs of a running service. Each job coordinates across replicas in the database."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from api.services import Services
+from domain import housekeeping
+from domain.clock import SHANGHAI, utcnow
+
+log = logging.getLogger("puhui.jobs")
+
+
+def build_scheduler(services: Services) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=SHANGHAI)
+
+    async def checkpoint() -> None:
+        row = await housekeeping.publish_checkpoint(services.db, utcnow())
+        if row is not None:
+            log.info("checkpoint published", extra={"day": str(row.day), "root": row.merkle_root})
+
+    async def lapse() -> None:
+        n = await housekeeping.lapse_pending(services.db, utcnow())
+        if n:
+            log.info("pending trips lapsed", extra={"trips": n})
+
+    opts = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
+    scheduler.add_job(checkpoint, CronTrigger(hour=0, minute=10, timezone=SHANGHAI),
+                      id="checkpoint", **opts)  # fmt: skip
+    scheduler.add_job(lapse, CronTrigger(minute=5, timezone=SHANGHAI), id="lapse-pending", **opts)
+    return scheduler

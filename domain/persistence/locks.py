@@ -1,0 +1,22 @@
+"""Job locks: a job that must run once across replicas takes a database lock first."""
+
+from __future__ import annotations
+
+import zlib
+
+from sqlalchemy import text
+
+from domain.persistence.uow import UnitOfWork
+
+
+async def try_job_lock(uow: UnitOfWork, name: str) -> bool:
+    """A transaction-scoped lock named `name`: True for exactly one holder at a time.
+
+    PostgreSQL: pg_try_advisory_xact_lock (released at commit). SQLite: every transaction already
+    holds the database's write lock (BEGIN IMMEDIATE), so the holder is alone by construction.
+    """
+    if uow.session.bind.dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(name.encode())
+    result = await uow.session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key})
+    return bool(result.scalar_one())
