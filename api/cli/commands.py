@@ -38,6 +38,7 @@ def serve() -> int:
         log_config=None,
         proxy_headers=True,
         access_log=False,
+        timeout_graceful_shutdown=10,  # open SSE streams and WebSockets do not block a deploy
     )
     return 0
 

@@ -68,10 +68,10 @@ async def read_records(
     if operator.kind == "bikeshare":
         return read_mds_trips(records)
     network = await services.networks.get(uow, operator.id)
-    if operator.kind == "bus":
-        return read_boardings(records, network)
     if network is None:
         raise InvalidInput("import this operator's network first", code="network_missing")
+    if operator.kind == "bus":
+        return read_boardings(records, network)
     return read_journeys(records, network)
 
 

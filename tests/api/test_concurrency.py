@@ -1,0 +1,82 @@
+"""Exactly-once crediting under real concurrent requests (PostgreSQL: real parallel transactions)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.crypto import DataProtector
+from domain.ledger.verify import verify_ledger
+from tests.api.test_crediting_rules import shanghai
+from tests.api.test_feed_metro import journey
+from tests.helpers import (
+    bearer,
+    citizen_login,
+    consent,
+    dumps,
+    import_demo_network,
+    link_account,
+    make_operator,
+    signed_headers,
+)
+
+pytestmark = pytest.mark.pg_only
+
+
+@pytest.fixture
+async def riders(client, db, settings):
+    metro = await make_operator(db, DataProtector(settings.data_key), "metro")
+    await import_demo_network(db, metro[0])
+    citizens = []
+    for i in range(5):
+        c = await citizen_login(client)
+        await consent(client, c, db)
+        await link_account(client, c, metro, f"conc-{i}")
+        citizens.append(c)
+    return metro, citizens
+
+
+async def _send(client, metro, trips):
+    op, key, secret = metro
+    path = f"/v1/operators/{op}/trips"
+    body = dumps({"trips": trips})
+    return await client.post(
+        path, content=body, headers=signed_headers("POST", path, key, secret, body)
+    )
+
+
+async def test_the_same_batch_twenty_times_at_once_credits_each_trip_once(client, db, riders):
+    metro, citizens = riders
+    end = datetime.now(UTC) - timedelta(hours=1)
+    trips = [journey(f"cc{c}-{k}", f"conc-{c}", "NJM101", f"NJM1{5 + k:02d}",
+                     end - timedelta(hours=k))
+             for c in range(5) for k in range(4)]  # fmt: skip
+    responses = await asyncio.gather(*(_send(client, metro, trips) for _ in range(20)))
+    failed = [r.text for r in responses if r.status_code != 200]
+    assert not failed, failed
+    credited = sum(r.json()["summary"]["credited"] for r in responses)
+    duplicates = sum(r.json()["summary"]["duplicate"] for r in responses)
+    assert credited == len(trips)
+    assert duplicates == len(trips) * 19
+    for c in citizens:
+        me = (await client.get("/v1/me/trips", headers=bearer(c["access_token"]))).json()
+        assert len(me["items"]) == 4
+    async with db.unit_of_work() as uow:
+        report = await verify_ledger(uow)
+    assert report.ok, report.first_bad
+    assert report.postings == len(trips)
+
+
+async def test_concurrent_batches_for_one_citizen_respect_the_daily_cap(client, db, riders):
+    metro, citizens = riders
+    ends = [shanghai(-2, 8, 20) + timedelta(minutes=30 * i) for i in range(16)]  # one Shanghai day
+    batches = [[journey(f"cap-{i}", "conc-0", "NJM101", "NJM104", end, minutes=20)]
+               for i, end in enumerate(ends)]  # fmt: skip
+    responses = await asyncio.gather(*(_send(client, metro, b) for b in batches))
+    statuses = [r.json()["results"][0]["status"] for r in responses]
+    assert statuses.count("credited") == 10
+    assert statuses.count("capped") == 6
+    async with db.unit_of_work() as uow:
+        assert (await verify_ledger(uow)).ok
