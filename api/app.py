@@ -55,16 +55,20 @@ def _openapi() -> OpenAPIConfig:
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(
-                    type="http", scheme="bearer", bearer_format="JWT",
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="JWT",
                     description="Access JWT from /v1/auth/*",
                 ),
                 "PuhuiHmac": SecurityScheme(
-                    type="apiKey", name="X-Puhui-Signature", security_scheme_in="header",
+                    type="apiKey",
+                    name="X-Puhui-Signature",
+                    security_scheme_in="header",
                     description="HMAC-SHA256 signature with X-Puhui-Key, -Timestamp and -Nonce",
                 ),
             }
         ),
-    )  # fmt: skip
+    )
 
 
 def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Litestar:

@@ -28,7 +28,8 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
             log.info("pending trips lapsed", extra={"trips": n})
 
     opts = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
-    scheduler.add_job(checkpoint, CronTrigger(hour=0, minute=10, timezone=SHANGHAI),
-                      id="checkpoint", **opts)  # fmt: skip
+    scheduler.add_job(
+        checkpoint, CronTrigger(hour=0, minute=10, timezone=SHANGHAI), id="checkpoint", **opts
+    )
     scheduler.add_job(lapse, CronTrigger(minute=5, timezone=SHANGHAI), id="lapse-pending", **opts)
     return scheduler

@@ -80,8 +80,11 @@ class Config:
 
 
 def parse_args(argv: list[str] | None = None) -> Config:
-    p = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p = argparse.ArgumentParser(
+        prog="python -m bench.ingest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--backend", choices=["pg", "sqlite", "both"], default="both")
     p.add_argument("--trips", type=int, help="journeys to ingest (default 200,000)")
     p.add_argument("--citizens", type=int, help="linked citizens (default 10,000)")
@@ -90,8 +93,12 @@ def parse_args(argv: list[str] | None = None) -> Config:
     p.add_argument("--sample", type=int, default=50, help="citizens listening on /v1/me/events")
     p.add_argument("--workers", type=int, help="server workers (default 2 on pg, 1 on sqlite)")
     p.add_argument("--setup-concurrency", type=int, default=32, help="setup requests in flight")
-    p.add_argument("--redis", dest="redis_url", metavar="URL",
-                   help="PUHUI_REDIS_URL for the server (events cross workers only through Redis)")  # fmt: skip
+    p.add_argument(
+        "--redis",
+        dest="redis_url",
+        metavar="URL",
+        help="PUHUI_REDIS_URL for the server (events cross workers only through Redis)",
+    )
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--quick", action="store_true", help="smoke run: 500 citizens, 10,000 trips")
     a = p.parse_args(argv)
@@ -106,10 +113,18 @@ def parse_args(argv: list[str] | None = None) -> Config:
     if trips < a.sample + (citizens - a.sample):
         p.error("--trips must be at least --citizens (every citizen gets a trip)")
     backends = ["pg", "sqlite"] if a.backend == "both" else [a.backend]
-    return Config(backends=backends, trips=trips, citizens=citizens, batch=a.batch,
-                  clients=a.clients, sample=a.sample, workers=a.workers,
-                  setup_concurrency=a.setup_concurrency, redis_url=a.redis_url,
-                  seed=a.seed)  # fmt: skip
+    return Config(
+        backends=backends,
+        trips=trips,
+        citizens=citizens,
+        batch=a.batch,
+        clients=a.clients,
+        sample=a.sample,
+        workers=a.workers,
+        setup_concurrency=a.setup_concurrency,
+        redis_url=a.redis_url,
+        seed=a.seed,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,8 +148,12 @@ def dist_summary(values_ms: list[float]) -> dict[str, float | int | None]:
     def r(v: float | None) -> float | None:
         return None if v is None else round(v, 1)
 
-    return {"n": len(values_ms), "p50": r(pct(values_ms, 50)), "p99": r(pct(values_ms, 99)),
-            "max": r(max(values_ms) if values_ms else None)}  # fmt: skip
+    return {
+        "n": len(values_ms),
+        "p50": r(pct(values_ms, 50)),
+        "p99": r(pct(values_ms, 99)),
+        "max": r(max(values_ms) if values_ms else None),
+    }
 
 
 def free_port() -> int:
@@ -166,8 +185,9 @@ def _self_check_signing() -> None:
 
     body = b'{"trips":[]}'
     h = signed_headers("k", "s3cret", "/v1/operators/x/trips", body_sha(body))
-    expected = sign("s3cret", "POST", "/v1/operators/x/trips", h["X-Puhui-Timestamp"],
-                    h["X-Puhui-Nonce"], body)  # fmt: skip
+    expected = sign(
+        "s3cret", "POST", "/v1/operators/x/trips", h["X-Puhui-Timestamp"], h["X-Puhui-Nonce"], body
+    )
     assert h["X-Puhui-Signature"] == expected, "bench signing disagrees with domain sign()"
 
 
@@ -244,16 +264,18 @@ class SqliteBackend(Backend):
 
 def service_env(url: str, port: int, workers: int, redis_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUHUI_")}
-    env.update({
-        "PUHUI_DATABASE_URL": url,
-        "PUHUI_HOST": "127.0.0.1",
-        "PUHUI_PORT": str(port),
-        "PUHUI_DEV_LOGIN": "true",
-        "PUHUI_LOG_LEVEL": "WARNING",
-        "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
-        "PUHUI_DATABASE_POOL_SIZE": "20",
-        "PUHUI_WORKERS": str(workers),
-    })  # fmt: skip
+    env.update(
+        {
+            "PUHUI_DATABASE_URL": url,
+            "PUHUI_HOST": "127.0.0.1",
+            "PUHUI_PORT": str(port),
+            "PUHUI_DEV_LOGIN": "true",
+            "PUHUI_LOG_LEVEL": "WARNING",
+            "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
+            "PUHUI_DATABASE_POOL_SIZE": "20",
+            "PUHUI_WORKERS": str(workers),
+        }
+    )
     if redis_url:
         env["PUHUI_REDIS_URL"] = redis_url
     return env
@@ -261,8 +283,15 @@ def service_env(url: str, port: int, workers: int, redis_url: str | None) -> dic
 
 def puhui(env: dict[str, str], *args: str) -> str:
     """Run a `puhui` sub-command; its stdout (raises with its output on failure)."""
-    proc = subprocess.run([str(BIN / "puhui"), *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [str(BIN / "puhui"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(
             f"puhui {args[0]} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}"
@@ -281,9 +310,14 @@ class Server:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen([str(BIN / "puhui"), "serve"], env=self.env, cwd=ROOT,
-                                     stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [str(BIN / "puhui"), "serve"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -346,6 +380,59 @@ def _status_kib(pid: int, field_name: str) -> int:
     return 0
 
 
+def _cpu_s(pids: list[int]) -> float:
+    """utime + stime of these processes, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        out.append(int(entry))
+            except OSError:
+                continue
+    return out
+
+
+class CpuMeter:
+    """CPU seconds used during a phase by the server tree, this process, and PostgreSQL."""
+
+    def __init__(self, server_pid: int, with_pg: bool) -> None:
+        self.server_pid, self.with_pg = server_pid, with_pg
+
+    def _now(self) -> dict[str, float]:
+        t = os.times()
+        out = {
+            "server": _cpu_s(_proc_tree(self.server_pid)),
+            "bench_client": t.user + t.system,
+            "wall": time.perf_counter(),
+        }
+        if self.with_pg:
+            out["postgres"] = _cpu_s(_postgres_pids())
+        return out
+
+    def __enter__(self) -> CpuMeter:
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._now()
+        self.used = {k: round(end[k] - self.start[k], 1) for k in end}
+
+
 class RssMonitor(threading.Thread):
     """Every 0.2 s: the sum of VmRSS over the server's process tree; keeps the maximum."""
 
@@ -393,8 +480,9 @@ def station_pairs() -> list[tuple[int, str, str]]:
 
 def hour_slots(now: datetime) -> dict[date, list[datetime]]:
     """Whole Shanghai hours in the metro's opening hours ending in the last 6 days, before now."""
-    start = (now - timedelta(days=6)).astimezone(SHANGHAI).replace(minute=0, second=0,
-                                                                    microsecond=0)  # fmt: skip
+    start = (
+        (now - timedelta(days=6)).astimezone(SHANGHAI).replace(minute=0, second=0, microsecond=0)
+    )
     start += timedelta(hours=1)
     end = now - timedelta(minutes=15)
     slots: dict[date, list[datetime]] = defaultdict(list)
@@ -423,8 +511,9 @@ class TripMaker:
     def _trip(self, account: str, slot: datetime, per_day: int) -> dict[str, Any]:
         rng = self.rng
         dur_s = rng.randint(10 * 60, 40 * 60)
-        max_m = min(DAILY_POINTS_BUDGET / per_day / METRO_NET_G_PER_KM * 1000,
-                    dur_s * MAX_SPEED_M_PER_S)  # fmt: skip
+        max_m = min(
+            DAILY_POINTS_BUDGET / per_day / METRO_NET_G_PER_KM * 1000, dur_s * MAX_SPEED_M_PER_S
+        )
         entry, exit_ = self._pair(max_m)
         start = slot + timedelta(seconds=rng.randint(0, 3600 - dur_s - 60))
         self.seq += 1
@@ -499,8 +588,13 @@ def make_plan(cfg: Config, run: str, sample_idx: list[int], citizen_ids: list[st
         if who:
             sample_batches.append(len(batches))
         batches.append((body, body_sha(body), who))
-    return Plan(batches=batches, trips=len(trips), sample_batches=sample_batches,
-                max_per_day=max_per_day, encode_s=time.perf_counter() - t0)  # fmt: skip
+    return Plan(
+        batches=batches,
+        trips=len(trips),
+        sample_batches=sample_batches,
+        max_per_day=max_per_day,
+        encode_s=time.perf_counter() - t0,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,13 +620,20 @@ async def import_network(base: str, setup: Setup, username: str, password: str) 
     from domain.network.demo import demo_file
 
     async with httpx.AsyncClient(base_url=base, timeout=60) as c:
-        tok = _check(await c.post("/v1/auth/staff", json={"username": username,
-                                                          "password": password}),
-                     200, "staff sign-in")["access_token"]  # fmt: skip
-        body = {"stops_txt": demo_file("stops.txt"),
-                "route_stops_txt": demo_file("route_stops.txt")}  # fmt: skip
-        r = await c.put(f"/v1/admin/operators/{setup.operator_id}/network", json=body,
-                        headers={"Authorization": f"Bearer {tok}"})  # fmt: skip
+        tok = _check(
+            await c.post("/v1/auth/staff", json={"username": username, "password": password}),
+            200,
+            "staff sign-in",
+        )["access_token"]
+        body = {
+            "stops_txt": demo_file("stops.txt"),
+            "route_stops_txt": demo_file("route_stops.txt"),
+        }
+        r = await c.put(
+            f"/v1/admin/operators/{setup.operator_id}/network",
+            json=body,
+            headers={"Authorization": f"Bearer {tok}"},
+        )
         return _check(r, 200, "network import")
 
 
@@ -555,15 +656,21 @@ async def link_citizens(base: str, cfg: Config, setup: Setup, run: str) -> None:
     async def worker(client: httpx.AsyncClient) -> None:
         nonlocal done
         for i in next_i:
-            r = await timed("dev_login", client.post("/v1/auth/dev",
-                                                     json={"openid": f"bench-{run}-{i}"}))  # fmt: skip
+            r = await timed(
+                "dev_login", client.post("/v1/auth/dev", json={"openid": f"bench-{run}-{i}"})
+            )
             me = _check(r, 200, "dev login")
             auth = {"Authorization": f"Bearer {me['access_token']}"}
-            r = await timed("consent", client.put("/v1/me/consent", json={"version": "v1"},
-                                                  headers=auth))  # fmt: skip
+            r = await timed(
+                "consent", client.put("/v1/me/consent", json={"version": "v1"}, headers=auth)
+            )
             _check(r, 200, "consent")
-            r = await timed("binding_code", client.post(
-                "/v1/me/binding-codes", json={"operator_id": setup.operator_id}, headers=auth))  # fmt: skip
+            r = await timed(
+                "binding_code",
+                client.post(
+                    "/v1/me/binding-codes", json={"operator_id": setup.operator_id}, headers=auth
+                ),
+            )
             code = _check(r, 201, "binding code")["code"]
             body = dumps({"code": code, "external_account": account_of(run, i)})
             headers = signed_headers(setup.key_id, setup.secret, path, body_sha(body))
@@ -575,8 +682,9 @@ async def link_citizens(base: str, cfg: Config, setup: Setup, run: str) -> None:
                 rate = done / (time.perf_counter() - t0)
                 log(f"  setup: {done}/{cfg.citizens} citizens linked ({rate:.0f}/s)")
 
-    limits = httpx.Limits(max_connections=cfg.setup_concurrency,
-                          max_keepalive_connections=cfg.setup_concurrency)  # fmt: skip
+    limits = httpx.Limits(
+        max_connections=cfg.setup_concurrency, max_keepalive_connections=cfg.setup_concurrency
+    )
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         await asyncio.gather(*(worker(client) for _ in range(cfg.setup_concurrency)))
     setup.citizen_ids = [i for i in ids if i is not None]
@@ -593,18 +701,31 @@ async def backdate_consent(url: str, expected: int) -> int:
     try:
         async with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
-                r = await conn.execute(sa.text(
-                    "UPDATE citizens SET consent_given_at = consent_given_at - interval '8 days'"
-                    " WHERE consent_given_at IS NOT NULL"))  # fmt: skip
+                r = await conn.execute(
+                    sa.text(
+                        "UPDATE citizens SET consent_given_at = consent_given_at"
+                        " - interval '8 days' WHERE consent_given_at IS NOT NULL"
+                    )
+                )
                 n = r.rowcount
             else:  # SQLite keeps naive UTC text: read, shift and write back through SQLAlchemy
-                citizens = sa.table("citizens", sa.column("id", sa.String),
-                                    sa.column("consent_given_at", sa.DateTime()))  # fmt: skip
-                rows = (await conn.execute(
-                    sa.select(citizens.c.id, citizens.c.consent_given_at)
-                    .where(citizens.c.consent_given_at.is_not(None)))).all()  # fmt: skip
-                stmt = (citizens.update().where(citizens.c.id == sa.bindparam("cid"))
-                        .values(consent_given_at=sa.bindparam("at")))  # fmt: skip
+                citizens = sa.table(
+                    "citizens",
+                    sa.column("id", sa.String),
+                    sa.column("consent_given_at", sa.DateTime()),
+                )
+                rows = (
+                    await conn.execute(
+                        sa.select(citizens.c.id, citizens.c.consent_given_at).where(
+                            citizens.c.consent_given_at.is_not(None)
+                        )
+                    )
+                ).all()
+                stmt = (
+                    citizens.update()
+                    .where(citizens.c.id == sa.bindparam("cid"))
+                    .values(consent_given_at=sa.bindparam("at"))
+                )
                 params = [{"cid": cid, "at": at - timedelta(days=8)} for cid, at in rows]
                 if params:
                     await conn.execute(stmt, params)
@@ -624,15 +745,26 @@ async def db_counts(url: str) -> dict[str, Any]:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
-            by_status = dict((await conn.execute(sa.text(
-                "SELECT status, count(*) FROM trips GROUP BY status"))).all())  # fmt: skip
+            by_status = dict(
+                (
+                    await conn.execute(
+                        sa.text("SELECT status, count(*) FROM trips GROUP BY status")
+                    )
+                ).all()
+            )
             postings = (
                 await conn.execute(sa.text("SELECT count(*) FROM ledger_postings"))
             ).scalar()
-            points = (await conn.execute(sa.text(
-                "SELECT coalesce(sum(points), 0) FROM trips WHERE status = 'credited'"))).scalar()  # fmt: skip
-        return {"trips_by_status": {k: int(v) for k, v in by_status.items()},
-                "postings": int(postings or 0), "points_credited": int(points or 0)}  # fmt: skip
+            points = (
+                await conn.execute(
+                    sa.text("SELECT coalesce(sum(points), 0) FROM trips WHERE status = 'credited'")
+                )
+            ).scalar()
+        return {
+            "trips_by_status": {k: int(v) for k, v in by_status.items()},
+            "postings": int(postings or 0),
+            "points_credited": int(points or 0),
+        }
     finally:
         await engine.dispose()
 
@@ -690,8 +822,9 @@ class EventListeners(threading.Thread):
         limits = httpx.Limits(max_connections=n + 1, max_keepalive_connections=n + 1)
         timeout = httpx.Timeout(10.0, read=None)
         async with httpx.AsyncClient(base_url=self.base, timeout=timeout, limits=limits) as c:
-            tasks = [asyncio.create_task(self._listen(c, cid, tok))
-                     for cid, tok in self.tokens.items()]  # fmt: skip
+            tasks = [
+                asyncio.create_task(self._listen(c, cid, tok)) for cid, tok in self.tokens.items()
+            ]
             deadline = time.monotonic() + 60
             while len(self.ready_once) < n and time.monotonic() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
@@ -742,8 +875,11 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
 
     async def client_loop() -> None:
         nonlocal records
-        async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(300.0, connect=10.0),
-                                     limits=httpx.Limits(max_connections=1)) as client:  # fmt: skip
+        async with httpx.AsyncClient(
+            base_url=base,
+            timeout=httpx.Timeout(300.0, connect=10.0),
+            limits=httpx.Limits(max_connections=1),
+        ) as client:
             while True:
                 try:
                     i = queue.get_nowait()
@@ -767,13 +903,20 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
                     records += len(out["results"])
                 if len(latencies) % step == 0:
                     el = time.perf_counter() - t_start
-                    log(f"  ingest: {len(latencies)}/{total} batches, {el:.1f} s, "
-                        f"{summary['credited'] / el:.0f} credited/s")  # fmt: skip
+                    log(
+                        f"  ingest: {len(latencies)}/{total} batches, {el:.1f} s, "
+                        f"{summary['credited'] / el:.0f} credited/s"
+                    )
 
     await asyncio.gather(*(client_loop() for _ in range(cfg.clients)))
-    return IngestResult(wall_s=time.perf_counter() - t_start, latencies_ms=latencies,
-                        sent_at=sent_at, summary=summary, http_errors=errors,
-                        records_in_responses=records)  # fmt: skip
+    return IngestResult(
+        wall_s=time.perf_counter() - t_start,
+        latencies_ms=latencies,
+        sent_at=sent_at,
+        summary=summary,
+        http_errors=errors,
+        records_in_responses=records,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,8 +926,13 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
 def scan_log(path: Path) -> dict[str, Any]:
     text = path.read_text(errors="replace") if path.exists() else ""
     lines = text.splitlines()
-    bad = [ln for ln in lines if "Traceback" in ln or re.search(r'"level"\s*:\s*"(error|critical)"', ln, re.I)
-           or " ERROR " in ln]  # fmt: skip
+    bad = [
+        ln
+        for ln in lines
+        if "Traceback" in ln
+        or re.search(r'"level"\s*:\s*"(error|critical)"', ln, re.I)
+        or " ERROR " in ln
+    ]
     return {
         "lines": len(lines),
         "error_lines": len(bad),
@@ -799,9 +947,12 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
     port = free_port()
     env = service_env(backend.url, port, workers, cfg.redis_url)
     log_path = OUT / f"server-{name}.log"
-    print(f"\n=== {name}: {cfg.citizens:,} citizens, {cfg.trips:,} trips, batch {cfg.batch}, "
-          f"{cfg.clients} clients, {workers} worker(s), sample {cfg.sample}"
-          f"{', redis ' + cfg.redis_url if cfg.redis_url else ''} ===", flush=True)  # fmt: skip
+    print(
+        f"\n=== {name}: {cfg.citizens:,} citizens, {cfg.trips:,} trips, batch {cfg.batch}, "
+        f"{cfg.clients} clients, {workers} worker(s), sample {cfg.sample}"
+        f"{', redis ' + cfg.redis_url if cfg.redis_url else ''} ===",
+        flush=True,
+    )
     if workers > 1 and not cfg.redis_url and cfg.sample:
         log(
             "note: without --redis each worker has its own event channels; an event reaches a "
@@ -822,8 +973,16 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
             raise RuntimeError(f"cannot read the operator from: {out!r}")
         setup = Setup(operator_id=m.group(1), key_id=m.group(2), secret=m.group(3))
         admin_pw = secrets.token_urlsafe(16)
-        puhui(env, "create-staff", "--username", "benchadmin", "--role", "admin",
-              "--password", admin_pw)  # fmt: skip
+        puhui(
+            env,
+            "create-staff",
+            "--username",
+            "benchadmin",
+            "--role",
+            "admin",
+            "--password",
+            admin_pw,
+        )
 
         server.start()
         monitor = RssMonitor(server.proc.pid)  # type: ignore[union-attr]
@@ -834,24 +993,29 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
         net = asyncio.run(import_network(server.base, setup, "benchadmin", admin_pw))
         t_net = time.perf_counter() - t0
         t0 = time.perf_counter()
-        asyncio.run(link_citizens(server.base, cfg, setup, run))
+        with CpuMeter(server.proc.pid, name == "pg") as setup_cpu:  # type: ignore[union-attr]
+            asyncio.run(link_citizens(server.base, cfg, setup, run))
         t_link = time.perf_counter() - t0
         t0 = time.perf_counter()
         asyncio.run(backdate_consent(backend.url, cfg.citizens))
         t_backdate = time.perf_counter() - t0
         setup_s = t_net + t_link + t_backdate
-        log(f"setup: network import {t_net:.2f} s ({net['stops']} stops, {net['lines']} lines); "
+        log(
+            f"setup: network import {t_net:.2f} s ({net['stops']} stops, {net['lines']} lines); "
             f"{cfg.citizens:,} citizens linked in {t_link:.1f} s "
             f"({cfg.citizens / t_link:.0f} citizens/s, {4 * cfg.citizens / t_link:.0f} req/s); "
-            f"consent backdated in {t_backdate:.2f} s; total {setup_s:.1f} s")  # fmt: skip
+            f"consent backdated in {t_backdate:.2f} s; total {setup_s:.1f} s"
+        )
 
         rng = random.Random(cfg.seed + 1)
         sample_idx = sorted(rng.sample(range(cfg.citizens), cfg.sample))
         plan = make_plan(cfg, run, sample_idx, setup.citizen_ids)
-        log(f"plan: {plan.trips:,} trips in {len(plan.batches)} batches "
+        log(
+            f"plan: {plan.trips:,} trips in {len(plan.batches)} batches "
             f"(sampled trips in batches {plan.sample_batches[:1]}..{plan.sample_batches[-1:]}), "
             f"at most {plan.max_per_day} per citizen and day; generated and encoded in "
-            f"{plan.encode_s:.1f} s")  # fmt: skip
+            f"{plan.encode_s:.1f} s"
+        )
 
         tokens: dict[str, str] = {}
         if sample_idx:
@@ -866,10 +1030,13 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
             listeners = EventListeners(server.base, tokens)
             listeners.start()
             listeners.ready.wait(timeout=90)
-            log(f"event streams: {len(listeners.ready_once)}/{len(tokens)} ready"
-                + (f"; errors: {listeners.errors[:3]}" if listeners.errors else ""))  # fmt: skip
+            log(
+                f"event streams: {len(listeners.ready_once)}/{len(tokens)} ready"
+                + (f"; errors: {listeners.errors[:3]}" if listeners.errors else "")
+            )
 
-        res = asyncio.run(ingest(server.base, cfg, setup, plan))
+        with CpuMeter(server.proc.pid, name == "pg") as ingest_cpu:  # type: ignore[union-attr]
+            res = asyncio.run(ingest(server.base, cfg, setup, plan))
 
         feed_ms: list[float] = []
         missing: list[str] = []
@@ -888,40 +1055,55 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
         hwm_kib = sum(monitor.hwm_kib.values())
         monitor.stop()
         credited = res.summary["credited"]
-        result.update({
-            "config": {"citizens": cfg.citizens, "trips": cfg.trips, "batch": cfg.batch,
-                       "clients": cfg.clients, "sample": cfg.sample,
-                       "redis": bool(cfg.redis_url), "seed": cfg.seed},
-            "setup_s": round(setup_s, 2),
-            "setup": {"migrate_s": round(t_migrate, 2), "network_import_s": round(t_net, 2),
-                      "link_citizens_s": round(t_link, 2), "backdate_s": round(t_backdate, 2),
-                      "citizens_per_s": round(cfg.citizens / t_link, 1),
-                      "request_latency_ms": setup.step_ms},
-            "trips_sent": plan.trips,
-            "batches": len(plan.batches),
-            "records_in_responses": res.records_in_responses,
-            "summary": {s: res.summary.get(s, 0) for s in STATUSES},
-            "http_errors": len(res.http_errors),
-            "http_error_samples": res.http_errors[:5],
-            "wall_s": round(res.wall_s, 2),
-            "credited_per_s": round(credited / res.wall_s, 1),
-            "records_per_s": round(res.records_in_responses / res.wall_s, 1),
-            "batch_latency_ms": dist_summary(res.latencies_ms),
-            "feed_to_event_ms": dist_summary(feed_ms),
-            "events_received": len(feed_ms),
-            "events_missing": len(missing),
-            "event_streams": {
-                "drops": len(listeners.drops) if listeners else 0,
-                "drop_reasons": dict(Counter(w for _, _, w in listeners.drops)) if listeners
-                else {},
-                "events": dict(listeners.events) if listeners else {},
-                "errors": listeners.errors[:5] if listeners else [],
-            },
-            "peak_rss_mib": round(monitor.peak_kib / 1024, 1),
-            "sum_vmhwm_mib": round(hwm_kib / 1024, 1),
-            "server_processes": monitor.processes,
-            "database": counts,
-        })  # fmt: skip
+        result.update(
+            {
+                "config": {
+                    "citizens": cfg.citizens,
+                    "trips": cfg.trips,
+                    "batch": cfg.batch,
+                    "clients": cfg.clients,
+                    "sample": cfg.sample,
+                    "redis": bool(cfg.redis_url),
+                    "seed": cfg.seed,
+                },
+                "setup_s": round(setup_s, 2),
+                "setup": {
+                    "migrate_s": round(t_migrate, 2),
+                    "network_import_s": round(t_net, 2),
+                    "link_citizens_s": round(t_link, 2),
+                    "backdate_s": round(t_backdate, 2),
+                    "citizens_per_s": round(cfg.citizens / t_link, 1),
+                    "request_latency_ms": setup.step_ms,
+                    "cpu_s": setup_cpu.used,
+                },
+                "trips_sent": plan.trips,
+                "batches": len(plan.batches),
+                "records_in_responses": res.records_in_responses,
+                "summary": {s: res.summary.get(s, 0) for s in STATUSES},
+                "http_errors": len(res.http_errors),
+                "http_error_samples": res.http_errors[:5],
+                "wall_s": round(res.wall_s, 2),
+                "credited_per_s": round(credited / res.wall_s, 1),
+                "records_per_s": round(res.records_in_responses / res.wall_s, 1),
+                "batch_latency_ms": dist_summary(res.latencies_ms),
+                "ingest_cpu_s": ingest_cpu.used,
+                "feed_to_event_ms": dist_summary(feed_ms),
+                "events_received": len(feed_ms),
+                "events_missing": len(missing),
+                "event_streams": {
+                    "drops": len(listeners.drops) if listeners else 0,
+                    "drop_reasons": dict(Counter(w for _, _, w in listeners.drops))
+                    if listeners
+                    else {},
+                    "events": dict(listeners.events) if listeners else {},
+                    "errors": listeners.errors[:5] if listeners else [],
+                },
+                "peak_rss_mib": round(monitor.peak_kib / 1024, 1),
+                "sum_vmhwm_mib": round(hwm_kib / 1024, 1),
+                "server_processes": monitor.processes,
+                "database": counts,
+            }
+        )
     finally:
         if listeners is not None and listeners.is_alive():
             listeners.stop()
@@ -935,24 +1117,31 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
 
 def report(r: dict[str, Any]) -> str:
     s, bl, fe = r["summary"], r["batch_latency_ms"], r["feed_to_event_ms"]
-    c = r["config"]
+    c, su = r["config"], r["setup"]
     lines = [
         f"--- ingest benchmark: {r['backend']} ---",
         f"backend            {r['backend']}  (workers {r['workers']}, server processes "
         f"{r['server_processes']}, redis {'yes' if c['redis'] else 'no'})",
-        f"config             {c['citizens']:,} citizens, batch {c['batch']}, {c['clients']} clients,"
-        f" sample {c['sample']}",
-        f"setup              {r['setup_s']:.1f} s (link {r['setup']['link_citizens_s']:.1f} s = "
-        f"{r['setup']['citizens_per_s']:.0f} citizens/s; network {r['setup']['network_import_s']:.2f}"
-        f" s; backdate {r['setup']['backdate_s']:.2f} s)",
-        "setup requests     " + "; ".join(f"{k} p50 {v['p50']} / p99 {v['p99']} ms"
-                                          for k, v in r["setup"]["request_latency_ms"].items()),
+        f"config             {c['citizens']:,} citizens, batch {c['batch']}, "
+        f"{c['clients']} clients, sample {c['sample']}",
+        f"setup              {r['setup_s']:.1f} s (link {su['link_citizens_s']:.1f} s = "
+        f"{su['citizens_per_s']:.0f} citizens/s; network {su['network_import_s']:.2f} s; "
+        f"backdate {su['backdate_s']:.2f} s)",
+        "setup requests     "
+        + "; ".join(
+            f"{k} p50 {v['p50']} / p99 {v['p99']} ms"
+            for k, v in r["setup"]["request_latency_ms"].items()
+        ),
         f"trips sent         {r['trips_sent']:,} in {r['batches']} batches "
         f"({r['records_in_responses']:,} results back, {r['http_errors']} HTTP errors)",
         "statuses           " + ", ".join(f"{k} {s[k]:,}" for k in STATUSES),
         f"wall time          {r['wall_s']:.2f} s",
         f"throughput         {r['credited_per_s']:,.0f} credited trips/s, "
         f"{r['records_per_s']:,.0f} records/s",
+        "cpu seconds        setup: "
+        + ", ".join(f"{k} {v}" for k, v in r["setup"]["cpu_s"].items())
+        + "; ingest: "
+        + ", ".join(f"{k} {v}" for k, v in r["ingest_cpu_s"].items()),
         f"batch latency      p50 {bl['p50']} ms, p99 {bl['p99']} ms, max {bl['max']} ms "
         f"(n={bl['n']})",
         f"feed-to-event      p50 {fe['p50']} ms, p99 {fe['p99']} ms, max {fe['max']} ms "
@@ -992,9 +1181,8 @@ def main(argv: list[str] | None = None) -> int:
             log_path = OUT / f"server-{name}.log"
             info = scan_log(log_path)
             if info["error_lines"]:
-                log(
-                    f"{log_path}: {info['error_lines']} error lines, first: {info['first_errors'][:2]}"
-                )
+                first = info["first_errors"][:2]
+                log(f"{log_path}: {info['error_lines']} error lines, first: {first}")
             continue
         text = report(r)
         print("\n" + text, flush=True)

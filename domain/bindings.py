@@ -32,9 +32,13 @@ async def issue_code(
     else:  # pragma: no cover - 10^8 codes
         raise Conflict("could not allocate a code; try again", code="code_space_busy")
     issued = BindingCode(
-        id=new_id(), operator_id=operator_id, code=code, citizen_id=citizen_id,
-        created_at=now, expires_at=now + CODE_TTL,
-    )  # fmt: skip
+        id=new_id(),
+        operator_id=operator_id,
+        code=code,
+        citizen_id=citizen_id,
+        created_at=now,
+        expires_at=now + CODE_TTL,
+    )
     uow.bindings.add(issued)
     return issued
 
@@ -75,9 +79,13 @@ async def bind(
     if current is not None:
         return current, 0
     binding = Binding(
-        id=new_id(), citizen_id=citizen.id, operator_id=operator_id, account_hash=hashed,
-        account_hint=hint(external_account), bound_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        citizen_id=citizen.id,
+        operator_id=operator_id,
+        account_hash=hashed,
+        account_hint=hint(external_account),
+        bound_at=now,
+    )
     uow.bindings.add(binding)
     await uow.flush()
     decided = await credit_pending(uow, operator_id, hashed, citizen.id, now)

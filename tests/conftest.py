@@ -33,8 +33,10 @@ REDIS_URL = os.environ.get("PUHUI_TEST_REDIS_URL")
 
 
 def pytest_report_header() -> list[str]:
-    return [f"puhui backends: database={'postgresql' if PG_ADMIN_URL else 'sqlite'}, "
-            f"stores={'redis' if REDIS_URL else 'memory'}"]  # fmt: skip
+    return [
+        f"puhui backends: database={'postgresql' if PG_ADMIN_URL else 'sqlite'}, "
+        f"stores={'redis' if REDIS_URL else 'memory'}"
+    ]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

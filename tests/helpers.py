@@ -36,8 +36,15 @@ async def make_staff(
     db: Database, username: str, role: Role, merchant_id: str | None = None
 ) -> str:
     async with db.unit_of_work() as uow:
-        account = await staff.create(uow, CLI, username=username, password=PASSWORD, role=role,
-                                     merchant_id=merchant_id, now=utcnow())  # fmt: skip
+        account = await staff.create(
+            uow,
+            CLI,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            merchant_id=merchant_id,
+            now=utcnow(),
+        )
         return account.id
 
 
@@ -62,9 +69,13 @@ async def make_operator(
     """(operator_id, key_id, secret)"""
     async with db.unit_of_work() as uow:
         op, key = await operators.create(
-            uow, protector, CLI, name=f"op-{uuid.uuid4().hex[:6]}",
-            kind=operators.OperatorKind(kind), now=utcnow(),
-        )  # fmt: skip
+            uow,
+            protector,
+            CLI,
+            name=f"op-{uuid.uuid4().hex[:6]}",
+            kind=operators.OperatorKind(kind),
+            now=utcnow(),
+        )
         return op.id, key.key_id, key.secret
 
 
@@ -139,8 +150,9 @@ async def link_account(
 ) -> dict[str, Any]:
     """The citizen asks for a code, the operator confirms it with the account id."""
     op, key, secret = operator
-    r = await client.post("/v1/me/binding-codes", json={"operator_id": op},
-                          headers=bearer(citizen["access_token"]))  # fmt: skip
+    r = await client.post(
+        "/v1/me/binding-codes", json={"operator_id": op}, headers=bearer(citizen["access_token"])
+    )
     assert r.status_code == 201, r.text
     r = await signed_post(
         client,
@@ -157,8 +169,9 @@ async def consent(
     client: AsyncTestClient, citizen: dict[str, Any], db: Database | None = None, days_ago: int = 8
 ) -> None:
     """Consent through the API; with `db`, backdate it so trips of the past days count."""
-    r = await client.put("/v1/me/consent", json={"version": "v1"},
-                         headers=bearer(citizen["access_token"]))  # fmt: skip
+    r = await client.put(
+        "/v1/me/consent", json={"version": "v1"}, headers=bearer(citizen["access_token"])
+    )
     assert r.status_code == 200
     if db is not None:
         from datetime import timedelta

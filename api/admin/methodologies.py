@@ -57,11 +57,18 @@ class MethodologyOut(msgspec.Struct):
 
 def out(v: MethodologyVersion) -> MethodologyOut:
     return MethodologyOut(
-        methodology_id=v.id, code=v.code, version=v.version, methodology_class=v.methodology_class,
-        title=v.title, description=v.description, params=v.params, status=v.status,
-        effective_from=v.effective_from, effective_until=v.effective_until,
+        methodology_id=v.id,
+        code=v.code,
+        version=v.version,
+        methodology_class=v.methodology_class,
+        title=v.title,
+        description=v.description,
+        params=v.params,
+        status=v.status,
+        effective_from=v.effective_from,
+        effective_until=v.effective_until,
         published_at=v.published_at,
-    )  # fmt: skip
+    )
 
 
 class AdminMethodologyController(Controller):
@@ -74,9 +81,15 @@ class AdminMethodologyController(Controller):
         self, data: MethodologyCreate, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> MethodologyOut:
         v = await service.create_draft(
-            uow, actor, code=data.code, title=data.title, methodology_class=data.methodology_class,
-            params=data.params, description=data.description, now=now,
-        )  # fmt: skip
+            uow,
+            actor,
+            code=data.code,
+            title=data.title,
+            methodology_class=data.methodology_class,
+            params=data.params,
+            description=data.description,
+            now=now,
+        )
         return out(v)
 
     @get("/", guards=[READ], summary="Every version of every methodology")
@@ -92,9 +105,13 @@ class AdminMethodologyController(Controller):
 
     @patch("/{methodology_id:str}", guards=[WRITE], summary="Edit a draft")
     async def update(
-        self, methodology_id: str, data: MethodologyUpdate, uow: UnitOfWork, actor: Actor,
+        self,
+        methodology_id: str,
+        data: MethodologyUpdate,
+        uow: UnitOfWork,
+        actor: Actor,
         now: datetime,
-    ) -> MethodologyOut:  # fmt: skip
+    ) -> MethodologyOut:
         changes = msgspec.structs.asdict(data)
         changes = {k: v for k, v in changes.items() if v is not msgspec.UNSET}
         return out(await service.update_draft(uow, actor, methodology_id, changes, now))
@@ -111,14 +128,21 @@ class AdminMethodologyController(Controller):
         summary="in_review -> published, in force from effective_from (now or later)",
     )
     async def publish(
-        self, methodology_id: str, uow: UnitOfWork, actor: Actor, now: datetime,
+        self,
+        methodology_id: str,
+        uow: UnitOfWork,
+        actor: Actor,
+        now: datetime,
         data: PublishIn | None = None,
-    ) -> MethodologyOut:  # fmt: skip
+    ) -> MethodologyOut:
         start = data.effective_from if data else None
         return out(await service.publish(uow, actor, methodology_id, start, now))
 
-    @post("/{methodology_id:str}/retire", guards=[staff_guard(Role.ADMIN)],
-          summary="published -> retired (no longer in force from now)")  # fmt: skip
+    @post(
+        "/{methodology_id:str}/retire",
+        guards=[staff_guard(Role.ADMIN)],
+        summary="published -> retired (no longer in force from now)",
+    )
     async def retire(
         self, methodology_id: str, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> MethodologyOut:

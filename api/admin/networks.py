@@ -50,18 +50,36 @@ class AdminNetworkController(Controller):
         self, operator_id: str, data: NetworkImport, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> NetworkOut:
         row = await import_network(
-            uow, actor, operator_id, stops_txt=data.stops_txt,
-            route_stops_txt=data.route_stops_txt, trips_txt=data.trips_txt,
-            stop_times_txt=data.stop_times_txt, now=now,
-        )  # fmt: skip
-        return NetworkOut(operator_id=operator_id, revision=row.revision, stops=row.stops_count,
-                          lines=row.lines_count, imported_at=row.imported_at)  # fmt: skip
+            uow,
+            actor,
+            operator_id,
+            stops_txt=data.stops_txt,
+            route_stops_txt=data.route_stops_txt,
+            trips_txt=data.trips_txt,
+            stop_times_txt=data.stop_times_txt,
+            now=now,
+        )
+        return NetworkOut(
+            operator_id=operator_id,
+            revision=row.revision,
+            stops=row.stops_count,
+            lines=row.lines_count,
+            imported_at=row.imported_at,
+        )
 
-    @get("/", guards=[staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)],
-         summary="The operator's imported network (summary)")  # fmt: skip
+    @get(
+        "/",
+        guards=[staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)],
+        summary="The operator's imported network (summary)",
+    )
     async def show(self, operator_id: str, uow: UnitOfWork) -> NetworkOut:
         row = await uow.networks.get(operator_id)
         if row is None:
             raise NotFound("no network imported", code="network_missing")
-        return NetworkOut(operator_id=operator_id, revision=row.revision, stops=row.stops_count,
-                          lines=row.lines_count, imported_at=row.imported_at)  # fmt: skip
+        return NetworkOut(
+            operator_id=operator_id,
+            revision=row.revision,
+            stops=row.stops_count,
+            lines=row.lines_count,
+            imported_at=row.imported_at,
+        )

@@ -36,10 +36,15 @@ class BindingController(Controller):
             op = await uow.operators.get(operator_id)
             kinds[operator_id] = op.kind if op else "unknown"
         return [
-            BindingOut(binding_id=b.id, operator_id=b.operator_id, mode=kinds[b.operator_id],
-                       account_hint=b.account_hint, bound_at=b.bound_at)
+            BindingOut(
+                binding_id=b.id,
+                operator_id=b.operator_id,
+                mode=kinds[b.operator_id],
+                account_hint=b.account_hint,
+                bound_at=b.bound_at,
+            )
             for b in rows
-        ]  # fmt: skip
+        ]
 
     @delete("/bindings/{binding_id:str}", summary="Unlink: later trips are no longer credited")
     async def unlink(

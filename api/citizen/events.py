@@ -35,8 +35,13 @@ async def _events(
             yield ServerSentEventMessage(event=message["event"], data=json.dumps(message["data"]))
 
 
-@get("/v1/me/events", guards=[citizen_guard], tags=["citizen"], security=[{"BearerToken": []}],
-     summary="Server-Sent Events: points.credited, voucher.redeemed")  # fmt: skip
+@get(
+    "/v1/me/events",
+    guards=[citizen_guard],
+    tags=["citizen"],
+    security=[{"BearerToken": []}],
+    summary="Server-Sent Events: points.credited, voucher.redeemed",
+)
 async def events(principal: Principal, channels: ChannelsPlugin) -> ServerSentEvent:
     return ServerSentEvent(_events(channels, principal.id), headers={"Cache-Control": "no-store"})
 

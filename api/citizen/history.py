@@ -19,18 +19,32 @@ def _trip(t: Trip) -> TripOut:
     if t.methodology_code is not None and t.methodology_version is not None:
         methodology = MethodologyRef(code=t.methodology_code, version=t.methodology_version)
     return TripOut(
-        trip_id=t.id, operator_id=t.operator_id, mode=t.mode, started_at=t.started_at,
-        ended_at=t.ended_at, distance_m=t.distance_m, reduction_g=t.reduction_g, points=t.points,
-        status=t.status, reason=t.reason, methodology=methodology,
-    )  # fmt: skip
+        trip_id=t.id,
+        operator_id=t.operator_id,
+        mode=t.mode,
+        started_at=t.started_at,
+        ended_at=t.ended_at,
+        distance_m=t.distance_m,
+        reduction_g=t.reduction_g,
+        points=t.points,
+        status=t.status,
+        reason=t.reason,
+        methodology=methodology,
+    )
 
 
 def _entry(p: Posting, account_id: str) -> LedgerEntryOut:
     sign = 1 if p.credit_account == account_id else -1
     return LedgerEntryOut(
-        entry_id=p.id, kind=p.kind, points=sign * p.amount, balance_after=p.balance_after,
-        created_at=p.created_at, ref=p.trip_id or p.ref, seq=p.seq, hash=p.hash,
-    )  # fmt: skip
+        entry_id=p.id,
+        kind=p.kind,
+        points=sign * p.amount,
+        balance_after=p.balance_after,
+        created_at=p.created_at,
+        ref=p.trip_id or p.ref,
+        seq=p.seq,
+        hash=p.hash,
+    )
 
 
 class HistoryController(Controller):

@@ -72,9 +72,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
         password = args.password or secrets.token_urlsafe(12)
         async with db.unit_of_work() as uow:
             account = await staff.create(
-                uow, CLI, username=args.username, password=password, role=Role(args.role),
-                merchant_id=args.merchant_id, now=utcnow(),
-            )  # fmt: skip
+                uow,
+                CLI,
+                username=args.username,
+                password=password,
+                role=Role(args.role),
+                merchant_id=args.merchant_id,
+                now=utcnow(),
+            )
         print(f"staff {account.username} ({account.role}) id={account.id}")
         if not args.password:
             print(f"password: {password}   (shown once)")
@@ -82,9 +87,13 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
     if args.command == "create-operator":
         async with db.unit_of_work() as uow:
             op, key = await operators.create(
-                uow, DataProtector(settings.data_key), CLI, name=args.name,
-                kind=operators.OperatorKind(args.kind), now=utcnow(),
-            )  # fmt: skip
+                uow,
+                DataProtector(settings.data_key),
+                CLI,
+                name=args.name,
+                kind=operators.OperatorKind(args.kind),
+                now=utcnow(),
+            )
         print(f"operator {op.name} ({op.kind}) id={op.id}")
         print(f"key id: {key.key_id}\nsecret: {key.secret}   (shown once)")
         return 0

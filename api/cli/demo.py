@@ -69,12 +69,25 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
         password = secrets.token_urlsafe(12)
         account = await uow.staff.by_username(username)
         if account is None:
-            await staff.create(uow, CLI, username=username, password=password, role=role,
-                               merchant_id=merchant_id, now=now)  # fmt: skip
+            await staff.create(
+                uow,
+                CLI,
+                username=username,
+                password=password,
+                role=role,
+                merchant_id=merchant_id,
+                now=now,
+            )
         else:
             account.password_hash = hash_password(password)
-        accounts.append({"username": username, "password": password, "role": role.value,
-                         "merchant_id": merchant_id})  # fmt: skip
+        accounts.append(
+            {
+                "username": username,
+                "password": password,
+                "role": role.value,
+                "merchant_id": merchant_id,
+            }
+        )
 
     ops = []
     for name, kind in OPERATORS:
@@ -88,10 +101,23 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
                 uow, protector, CLI, op.id, revoke_others=True, now=now
             )
         if kind is operators.OperatorKind.METRO and await uow.networks.get(op.id) is None:
-            await import_network(uow, CLI, op.id, stops_txt=demo_file("stops.txt"),
-                                 route_stops_txt=demo_file("route_stops.txt"), now=now)  # fmt: skip
-        ops.append({"operator_id": op.id, "name": name, "kind": kind.value,
-                    "key_id": key.key_id, "secret": key.secret})  # fmt: skip
+            await import_network(
+                uow,
+                CLI,
+                op.id,
+                stops_txt=demo_file("stops.txt"),
+                route_stops_txt=demo_file("route_stops.txt"),
+                now=now,
+            )
+        ops.append(
+            {
+                "operator_id": op.id,
+                "name": name,
+                "kind": kind.value,
+                "key_id": key.key_id,
+                "secret": key.secret,
+            }
+        )
     return {
         "staff": accounts,
         "operators": ops,

@@ -73,9 +73,13 @@ class OperatorController(Controller):
         summary="Push a batch of at most 1000 trips (or raw metro taps); a result per record",
     )
     async def trips(
-        self, request: Request, operator: Operator, uow: UnitOfWork, services: Services,
+        self,
+        request: Request,
+        operator: Operator,
+        uow: UnitOfWork,
+        services: Services,
         now: datetime,
-    ) -> FeedOutcome:  # fmt: skip
+    ) -> FeedOutcome:
         try:
             body: Any = msgspec.json.decode(await request.body())
         except msgspec.DecodeError as exc:
@@ -84,9 +88,13 @@ class OperatorController(Controller):
 
     @post("/bindings", status_code=HTTP_200_OK, summary="Link an account with a citizen's code")
     async def bind(
-        self, data: BindingIn, operator: Operator, uow: UnitOfWork, services: Services,
+        self,
+        data: BindingIn,
+        operator: Operator,
+        uow: UnitOfWork,
+        services: Services,
         now: datetime,
-    ) -> BindingOut:  # fmt: skip
+    ) -> BindingOut:
         binding, credited = await bindings.bind(
             uow, services.protector, operator.id, data.code, data.external_account, now
         )
@@ -95,17 +103,26 @@ class OperatorController(Controller):
 
     @get("/reconciliation", summary="Counts and sums per status for trips that ended that day")
     async def reconciliation(
-        self, operator: Operator, uow: UnitOfWork,
+        self,
+        operator: Operator,
+        uow: UnitOfWork,
         day: date = DATE_PARAM,
-    ) -> Reconciliation:  # fmt: skip
+    ) -> Reconciliation:
         rows = await uow.trips.reconciliation(operator.id, day)
-        statuses = {s: StatusTotals(trips=n, distance_m=d, reduction_g=g, points=p)
-                    for s, n, d, g, p in rows}  # fmt: skip
+        statuses = {
+            s: StatusTotals(trips=n, distance_m=d, reduction_g=g, points=p)
+            for s, n, d, g, p in rows
+        }
         total = StatusTotals(
             trips=sum(t.trips for t in statuses.values()),
             distance_m=sum(t.distance_m for t in statuses.values()),
             reduction_g=sum(t.reduction_g for t in statuses.values()),
             points=sum(t.points for t in statuses.values()),
         )
-        return Reconciliation(operator_id=operator.id, date=day, timezone="Asia/Shanghai",
-                              statuses=statuses, total=total)  # fmt: skip
+        return Reconciliation(
+            operator_id=operator.id,
+            date=day,
+            timezone="Asia/Shanghai",
+            statuses=statuses,
+            total=total,
+        )

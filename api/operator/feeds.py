@@ -84,29 +84,48 @@ async def _taps(
     read = read_taps(records)
     taps = [t for t in read if isinstance(t, Tap)]
     bad = [b for b in read if isinstance(b, BadRecord)]
-    hashes = {t.external_account: account_hash(services.protector, operator.id, t.external_account)
-              for t in taps}  # fmt: skip
+    hashes = {
+        t.external_account: account_hash(services.protector, operator.id, t.external_account)
+        for t in taps
+    }
     by_hash = {h: a for a, h in hashes.items()}
     stored = await uow.trips.open_taps(operator.id, hashes.values())
     open_map = {
-        by_hash[row.account_hash]: Tap(external_account=by_hash[row.account_hash], direction="in",
-                                       station=row.station, time=row.tapped_at, device=row.device)
+        by_hash[row.account_hash]: Tap(
+            external_account=by_hash[row.account_hash],
+            direction="in",
+            station=row.station,
+            time=row.tapped_at,
+            device=row.device,
+        )
         for row in stored
-    }  # fmt: skip
+    }
     pairing = pair(open_map, taps, now)
     journeys = [journey_record(i, o, network) for i, o in pairing.journeys]
     await uow.trips.replace_open_taps(
         operator.id,
         hashes.values(),
-        [{"operator_id": operator.id, "account_hash": hashes[a], "station": t.station,
-          "tapped_at": t.time, "device": t.device}
-         for a, t in sorted(pairing.still_open.items())],
-    )  # fmt: skip
+        [
+            {
+                "operator_id": operator.id,
+                "account_hash": hashes[a],
+                "station": t.station,
+                "tapped_at": t.time,
+                "device": t.device,
+            }
+            for a, t in sorted(pairing.still_open.items())
+        ],
+    )
     outcome = await ingest.ingest(uow, services.protector, operator.id, [*journeys, *bad], now)
     return FeedOutcome(
         results=outcome.results,
         summary=outcome.summary,
-        taps=TapSummary(received=len(records), invalid=len(bad), journeys=len(journeys),
-                        open=len(pairing.still_open), expired=len(pairing.expired),
-                        orphans=len(pairing.orphans)),
-    )  # fmt: skip
+        taps=TapSummary(
+            received=len(records),
+            invalid=len(bad),
+            journeys=len(journeys),
+            open=len(pairing.still_open),
+            expired=len(pairing.expired),
+            orphans=len(pairing.orphans),
+        ),
+    )

@@ -48,17 +48,23 @@ class PublicController(Controller):
 
     @get("/stats", summary="Citizens, credited trips and reductions (by mode and day, 30 days)")
     async def stats(self, uow: UnitOfWork, now: datetime) -> Stats:
-        citizens = (await uow.session.execute(
-            select(func.count()).select_from(Citizen).where(Citizen.status == "active")
-        )).scalar_one()  # fmt: skip
+        citizens = (
+            await uow.session.execute(
+                select(func.count()).select_from(Citizen).where(Citizen.status == "active")
+            )
+        ).scalar_one()
         trips, grams, active = await uow.trips.totals()
         since = shanghai_date(now) - timedelta(days=29)
         rows = await uow.trips.stats_by_day_mode(since)
         return Stats(
-            citizens=int(citizens), credited_trips=trips, reduction_g=grams, active_citizens=active,
-            by_day_and_mode=[DayMode(date=d, mode=m, credited_trips=n, reduction_g=g)
-                             for d, m, n, g in rows],
-        )  # fmt: skip
+            citizens=int(citizens),
+            credited_trips=trips,
+            reduction_g=grams,
+            active_citizens=active,
+            by_day_and_mode=[
+                DayMode(date=d, mode=m, credited_trips=n, reduction_g=g) for d, m, n, g in rows
+            ],
+        )
 
     @get("/methodologies", summary="Published (and retired) methodology versions")
     async def methodologies(self, uow: UnitOfWork) -> list[MethodologyOut]:
@@ -70,9 +76,15 @@ class PublicController(Controller):
     ) -> list[CheckpointOut]:
         rows = await checkpoints.recent(uow, limit, before)
         return [
-            CheckpointOut(date=c.day, merkle_root=c.merkle_root, accounts=c.accounts,
-                          postings=c.postings, points_issued=c.points_issued,
-                          reduction_g=c.reduction_g, credited_trips=c.credited_trips,
-                          published_at=c.created_at)
+            CheckpointOut(
+                date=c.day,
+                merkle_root=c.merkle_root,
+                accounts=c.accounts,
+                postings=c.postings,
+                points_issued=c.points_issued,
+                reduction_g=c.reduction_g,
+                credited_trips=c.credited_trips,
+                published_at=c.created_at,
+            )
             for c in rows
-        ]  # fmt: skip
+        ]

@@ -89,6 +89,13 @@ async def erase(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
     accounts = await uow.ledger.lock_accounts([citizen_account_id(citizen.id)])
     for account in accounts.values():
         if account.balance > 0:
-            await debit(uow, account, amount=account.balance, kind="adjust",
-                        counter_account=ERASURE, key=f"erase:{citizen.id}", ref="erasure",
-                        now=now)  # fmt: skip
+            await debit(
+                uow,
+                account,
+                amount=account.balance,
+                kind="adjust",
+                counter_account=ERASURE,
+                key=f"erase:{citizen.id}",
+                ref="erasure",
+                now=now,
+            )

@@ -58,10 +58,15 @@ async def compute(uow: UnitOfWork, day: date, now: datetime) -> dict:
         )
     ).one()
     return {
-        "day": day, "merkle_root": merkle_root(leaves), "accounts": len(leaves),
-        "postings": int(postings), "points_issued": int(issued), "reduction_g": int(grams),
-        "credited_trips": int(trips), "created_at": now,
-    }  # fmt: skip
+        "day": day,
+        "merkle_root": merkle_root(leaves),
+        "accounts": len(leaves),
+        "postings": int(postings),
+        "points_issued": int(issued),
+        "reduction_g": int(grams),
+        "credited_trips": int(trips),
+        "created_at": now,
+    }
 
 
 async def publish(uow: UnitOfWork, day: date, now: datetime) -> Checkpoint:

@@ -39,10 +39,17 @@ def chained_row(
     account.balance += delta
     account.entries += 1
     digest = entry_hash(
-        prev_hash=account.head_hash, account=account.id, seq=account.entries, kind=kind,
-        delta=delta, balance_after=account.balance, idempotency_key=key,
-        counter_account=counter_account, trip_fingerprint=trip_fingerprint, created_at=now,
-    )  # fmt: skip
+        prev_hash=account.head_hash,
+        account=account.id,
+        seq=account.entries,
+        kind=kind,
+        delta=delta,
+        balance_after=account.balance,
+        idempotency_key=key,
+        counter_account=counter_account,
+        trip_fingerprint=trip_fingerprint,
+        created_at=now,
+    )
     row = {
         "id": new_id(),
         "idempotency_key": key,
@@ -94,8 +101,15 @@ async def debit(
 ) -> dict:
     """Take points out of a locked citizen account: one posting, oldest lots first."""
     await uow.ledger.ensure_accounts([(counter_account, "system", None)], now)
-    row = chained_row(account, kind=kind, delta=-amount, counter_account=counter_account,
-                      key=key, ref=ref, now=now)  # fmt: skip
+    row = chained_row(
+        account,
+        kind=kind,
+        delta=-amount,
+        counter_account=counter_account,
+        key=key,
+        ref=ref,
+        now=now,
+    )
     await take_from_lots(uow, account.id, amount)
     await uow.ledger.add_postings([row])
     await uow.ledger.save_accounts([account])

@@ -56,10 +56,17 @@ async def _verify_account(uow: UnitOfWork, account: LedgerAccount) -> tuple[str 
         if p.balance_after != balance or balance < 0:
             return f"{where}: balance_after {p.balance_after}, recomputed {balance}", n
         expected = entry_hash(
-            prev_hash=prev, account=account.id, seq=p.seq, kind=p.kind, delta=delta,
-            balance_after=balance, idempotency_key=p.idempotency_key, counter_account=counter,
-            trip_fingerprint=p.trip_fingerprint, created_at=p.created_at,
-        )  # fmt: skip
+            prev_hash=prev,
+            account=account.id,
+            seq=p.seq,
+            kind=p.kind,
+            delta=delta,
+            balance_after=balance,
+            idempotency_key=p.idempotency_key,
+            counter_account=counter,
+            trip_fingerprint=p.trip_fingerprint,
+            created_at=p.created_at,
+        )
         if p.hash != expected:
             return f"{where}: hash does not match the entry's content", n
         if p.trip_id is not None and (bad := await _verify_trip(uow, p)):
@@ -86,11 +93,17 @@ async def _verify_trip(uow: UnitOfWork, p: Posting) -> str | None:
     if trip is None:
         return f"credited trip {p.trip_id} is missing"
     fingerprint = trip_fingerprint(
-        operator_id=trip.operator_id, external_trip_id=trip.external_trip_id,
-        account_hash=trip.account_hash, mode=trip.mode, started_at=trip.started_at,
-        ended_at=trip.ended_at, distance_m=trip.distance_m, reduction_g=trip.reduction_g,
-        points=trip.points, methodology=f"{trip.methodology_code}/{trip.methodology_version}",
-    )  # fmt: skip
+        operator_id=trip.operator_id,
+        external_trip_id=trip.external_trip_id,
+        account_hash=trip.account_hash,
+        mode=trip.mode,
+        started_at=trip.started_at,
+        ended_at=trip.ended_at,
+        distance_m=trip.distance_m,
+        reduction_g=trip.reduction_g,
+        points=trip.points,
+        methodology=f"{trip.methodology_code}/{trip.methodology_version}",
+    )
     if fingerprint != trip.fingerprint or fingerprint != p.trip_fingerprint:
         return f"trips id={trip.id}: content does not match its fingerprint"
     if trip.status != "credited" or trip.points != p.amount:

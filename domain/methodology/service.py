@@ -17,10 +17,12 @@ CLASSES = ("I", "II")
 
 def summary(v: MethodologyVersion) -> dict[str, Any]:
     return {
-        "code": v.code, "version": v.version, "status": v.status,
+        "code": v.code,
+        "version": v.version,
+        "status": v.status,
         "effective_from": v.effective_from.isoformat() if v.effective_from else None,
         "effective_until": v.effective_until.isoformat() if v.effective_until else None,
-    }  # fmt: skip
+    }
 
 
 def _checked_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -49,10 +51,16 @@ async def create_draft(
         raise InvalidInput("methodology_class must be I or II", code="invalid_methodology")
     existing = await uow.methodologies.versions(code, for_update=True)
     version = MethodologyVersion(
-        id=new_id(), code=code, version=max((v.version for v in existing), default=0) + 1,
-        methodology_class=methodology_class, title=title, description=description,
-        params=_checked_params(params), status="draft", created_at=now,
-    )  # fmt: skip
+        id=new_id(),
+        code=code,
+        version=max((v.version for v in existing), default=0) + 1,
+        methodology_class=methodology_class,
+        title=title,
+        description=description,
+        params=_checked_params(params),
+        status="draft",
+        created_at=now,
+    )
     uow.methodologies.add(version)
     record(uow, actor, "methodology.create", "methodology", version.id, None, summary(version), now)
     return version

@@ -351,7 +351,8 @@ def from_gtfs_trips(stops_txt: str, trips_txt: str, stop_times_txt: str) -> Netw
         if current is None or (-len(items), trip) < (-len(current[1]), current[0]):
             best[route] = (trip, items)
     lines = {
-        route: _ordered(best[route][1], name) for route in dict.fromkeys(route_of.values())
+        route: _ordered(best[route][1], name)
+        for route in dict.fromkeys(route_of.values())
         if route in best
-    }  # fmt: skip
+    }
     return Network(stops.values(), lines)

@@ -43,9 +43,16 @@ async def import_network(
     row.lines_count = len(network.lines)
     row.network = network.to_json()
     row.imported_at = now
-    record(uow, actor, "operator.network.import", "operator", operator_id, before,
-           {"revision": row.revision, "stops": row.stops_count, "lines": row.lines_count},
-           now)  # fmt: skip
+    record(
+        uow,
+        actor,
+        "operator.network.import",
+        "operator",
+        operator_id,
+        before,
+        {"revision": row.revision, "stops": row.stops_count, "lines": row.lines_count},
+        now,
+    )
     return row
 
 

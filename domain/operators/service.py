@@ -59,8 +59,16 @@ async def create(
     uow.operators.add(operator)
     await uow.flush()
     key = _new_key(uow, protector, operator.id, now)
-    record(uow, actor, "operator.create", "operator", operator.id, None,
-           {"name": name, "kind": kind.value, "key_id": key.key_id}, now)  # fmt: skip
+    record(
+        uow,
+        actor,
+        "operator.create",
+        "operator",
+        operator.id,
+        None,
+        {"name": name, "kind": kind.value, "key_id": key.key_id},
+        now,
+    )
     return operator, key
 
 
@@ -81,10 +89,16 @@ async def rotate_key(
     if revoke_others:
         for k in old:
             k.revoked_at = now
-    record(uow, actor, "operator.key.rotate", "operator", operator_id,
-           {"active_keys": [k.id for k in old]},
-           {"new_key": key.key_id, "revoked": [k.id for k in old] if revoke_others else []},
-           now)  # fmt: skip
+    record(
+        uow,
+        actor,
+        "operator.key.rotate",
+        "operator",
+        operator_id,
+        {"active_keys": [k.id for k in old]},
+        {"new_key": key.key_id, "revoked": [k.id for k in old] if revoke_others else []},
+        now,
+    )
     return key
 
 
@@ -96,8 +110,16 @@ async def revoke_key(
         raise NotFound("no such key", code="key_not_found")
     if key.revoked_at is None:
         key.revoked_at = now
-        record(uow, actor, "operator.key.revoke", "operator_key", key_id,
-               {"revoked_at": None}, {"revoked_at": now.isoformat()}, now)  # fmt: skip
+        record(
+            uow,
+            actor,
+            "operator.key.revoke",
+            "operator_key",
+            key_id,
+            {"revoked_at": None},
+            {"revoked_at": now.isoformat()},
+            now,
+        )
     return key
 
 

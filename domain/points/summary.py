@@ -30,8 +30,10 @@ class PointsSummary(msgspec.Struct, frozen=True):
 async def summary(uow: UnitOfWork, citizen_id: str, now: datetime) -> PointsSummary:
     account_id = citizen_account_id(citizen_id)
     account = await uow.ledger.account(account_id)
-    lots = [Lot(points=lot.remaining, expires_at=lot.expires_at)
-            for lot in await uow.ledger.lots(account_id)]  # fmt: skip
+    lots = [
+        Lot(points=lot.remaining, expires_at=lot.expires_at)
+        for lot in await uow.ledger.lots(account_id)
+    ]
     today = await uow.ledger.day(citizen_id, shanghai_date(now))
     return PointsSummary(
         balance=account.balance if account else 0,

@@ -99,24 +99,40 @@ async def credit(
         if awarded > 0:
             postings.append(_earn(account, d, awarded, now))
             lots[(account.id, expires_at)] += awarded
-            uow.emit(f"citizen:{citizen}", "points.credited",
-                     {"trip_id": d.id, "points": awarded, "balance": account.balance})  # fmt: skip
+            uow.emit(
+                f"citizen:{citizen}",
+                "points.credited",
+                {"trip_id": d.id, "points": awarded, "balance": account.balance},
+            )
 
     await uow.ledger.add_postings(postings)
     await uow.ledger.save_accounts(accounts.values())
     await uow.ledger.add_to_lots(dict(lots))
     await uow.ledger.save_days(
         [
-            {"citizen_id": c, "day": day, "trips": t.trips, "points": t.points,
-             "reduction_g": grams.get((c, day), 0)}
+            {
+                "citizen_id": c,
+                "day": day,
+                "trips": t.trips,
+                "points": t.points,
+                "reduction_g": grams.get((c, day), 0),
+            }
             for (c, day), t in tallies.items()
         ]
-    )  # fmt: skip
+    )
 
 
 def _earn(account: LedgerAccount, d: TripDraft, amount: int, now: datetime) -> dict:
     """An `earn` posting issuance -> citizen, chained onto the citizen's account."""
-    row = chained_row(account, kind="earn", delta=amount, counter_account=ISSUANCE,
-                      key=f"earn:{d.id}", ref=d.record.external_trip_id[:64], now=now,
-                      trip_id=d.id, trip_fingerprint=d.fingerprint)  # fmt: skip
+    row = chained_row(
+        account,
+        kind="earn",
+        delta=amount,
+        counter_account=ISSUANCE,
+        key=f"earn:{d.id}",
+        ref=d.record.external_trip_id[:64],
+        now=now,
+        trip_id=d.id,
+        trip_fingerprint=d.fingerprint,
+    )
     return row

@@ -103,20 +103,39 @@ async def ingest(
         ext = item.external_trip_id
         if ext in existing:
             t = existing[ext]
-            results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
-                                      t.id, t.points, f"stored as {t.status}")  # fmt: skip
+            results[i] = RecordResult(
+                ext,
+                Status.DUPLICATE.value,
+                Reason.DUPLICATE.value,
+                t.id,
+                t.points,
+                f"stored as {t.status}",
+            )
             continue
         d = drafts[ext]
         if d.id not in inserted:  # lost the race for a non-credited trip: a duplicate too
-            results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
-                                      None, 0, "stored by a concurrent request")  # fmt: skip
+            results[i] = RecordResult(
+                ext,
+                Status.DUPLICATE.value,
+                Reason.DUPLICATE.value,
+                None,
+                0,
+                "stored by a concurrent request",
+            )
             continue
-        results[i] = RecordResult(ext, d.status.value, d.reason.value if d.reason else None,
-                                  d.id, d.points)  # fmt: skip
+        results[i] = RecordResult(
+            ext, d.status.value, d.reason.value if d.reason else None, d.id, d.points
+        )
     for i, ext in twins:
         first = drafts[ext]
-        results[i] = RecordResult(ext, Status.DUPLICATE.value, Reason.DUPLICATE.value,
-                                  first.id, 0, "repeated within the batch")  # fmt: skip
+        results[i] = RecordResult(
+            ext,
+            Status.DUPLICATE.value,
+            Reason.DUPLICATE.value,
+            first.id,
+            0,
+            "repeated within the batch",
+        )
     final = [r for r in results if r is not None]
     return BatchOutcome(results=final, summary=summarize(final))
 

@@ -30,15 +30,19 @@ async def credit_pending(
             id=t.id,
             operator_id=operator_id,
             record=record_of_stored(
-                external_trip_id=t.external_trip_id, mode=t.mode, started_at=t.started_at,
-                ended_at=t.ended_at, distance_m=t.distance_m, origin=t.origin,
+                external_trip_id=t.external_trip_id,
+                mode=t.mode,
+                started_at=t.started_at,
+                ended_at=t.ended_at,
+                distance_m=t.distance_m,
+                origin=t.origin,
                 destination=t.destination,
             ),
             account_hash=account_hash,
             received_at=t.received_at,
             citizen_id=citizen_id,
             consent_given_at=consent,
-        )  # fmt: skip
+        )
         version = book.at(t.ended_at)
         days = version.params.pending_days if version else DEFAULT_PENDING_DAYS
         drafts.append(d)
@@ -54,6 +58,17 @@ async def credit_pending(
 
 def _outcome(d: TripDraft) -> dict:
     row = d.row()
-    keep = ("id", "citizen_id", "distance_m", "reduction_g", "points", "status", "reason",
-            "methodology_code", "methodology_version", "decided_at", "fingerprint")  # fmt: skip
+    keep = (
+        "id",
+        "citizen_id",
+        "distance_m",
+        "reduction_g",
+        "points",
+        "status",
+        "reason",
+        "methodology_code",
+        "methodology_version",
+        "decided_at",
+        "fingerprint",
+    )
     return {k: row[k] for k in keep}

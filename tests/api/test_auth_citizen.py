@@ -139,8 +139,16 @@ async def test_logout_revokes_the_family(client: AsyncTestClient) -> None:
 
 def _claims(sub: str, **over) -> dict:
     now = int(time.time())
-    return {"iss": "puhui", "aud": "puhui-api", "sub": sub, "typ": "citizen", "fam": "f",
-            "iat": now, "exp": now + 600, **over}  # fmt: skip
+    return {
+        "iss": "puhui",
+        "aud": "puhui-api",
+        "sub": sub,
+        "typ": "citizen",
+        "fam": "f",
+        "iat": now,
+        "exp": now + 600,
+        **over,
+    }
 
 
 @pytest.mark.parametrize(
@@ -148,16 +156,23 @@ def _claims(sub: str, **over) -> dict:
     [
         ("alg none", lambda s, sub: jwt.encode(_claims(sub), None, algorithm="none")),
         ("wrong key", lambda s, sub: jwt.encode(_claims(sub), "x" * 40, algorithm="HS256")),
-        ("wrong audience",
-         lambda s, sub: jwt.encode(_claims(sub, aud="other"), s.jwt_secret, algorithm="HS256")),
-        ("wrong issuer",
-         lambda s, sub: jwt.encode(_claims(sub, iss="evil"), s.jwt_secret, algorithm="HS256")),
-        ("expired",
-         lambda s, sub: jwt.encode(_claims(sub, exp=int(time.time()) - 5), s.jwt_secret,
-                                   algorithm="HS256")),
+        (
+            "wrong audience",
+            lambda s, sub: jwt.encode(_claims(sub, aud="other"), s.jwt_secret, algorithm="HS256"),
+        ),
+        (
+            "wrong issuer",
+            lambda s, sub: jwt.encode(_claims(sub, iss="evil"), s.jwt_secret, algorithm="HS256"),
+        ),
+        (
+            "expired",
+            lambda s, sub: jwt.encode(
+                _claims(sub, exp=int(time.time()) - 5), s.jwt_secret, algorithm="HS256"
+            ),
+        ),
         ("garbage", lambda s, sub: "not.a.jwt"),
     ],
-)  # fmt: skip
+)
 async def test_bad_access_tokens_are_401(client, settings, name, make) -> None:
     tokens = await citizen_login(client)
     r = await client.get("/v1/me", headers=bearer(make(settings, tokens["citizen_id"])))

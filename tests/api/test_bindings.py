@@ -28,15 +28,21 @@ async def metro(db, settings):
 
 
 async def _code(client, citizen, op_id):
-    r = await client.post("/v1/me/binding-codes", json={"operator_id": op_id},
-                          headers=bearer(citizen["access_token"]))  # fmt: skip
+    r = await client.post(
+        "/v1/me/binding-codes", json={"operator_id": op_id}, headers=bearer(citizen["access_token"])
+    )
     return r
 
 
 async def _bind(client, metro, code, account):
     op, key, secret = metro
-    return await signed_post(client, f"/v1/operators/{op}/bindings", key, secret,
-                             {"code": code, "external_account": account})  # fmt: skip
+    return await signed_post(
+        client,
+        f"/v1/operators/{op}/bindings",
+        key,
+        secret,
+        {"code": code, "external_account": account},
+    )
 
 
 async def test_a_code_links_once_and_the_account_is_masked(client, db, metro) -> None:

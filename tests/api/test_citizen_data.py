@@ -78,10 +78,18 @@ async def test_a_citizen_reads_only_their_own_data(client: AsyncTestClient, sett
     # a token naming Bob that was not signed by us gets nothing
     now = int(time.time())
     forged = jwt.encode(
-        {"iss": "puhui", "aud": "puhui-api", "sub": bob["citizen_id"], "typ": "citizen",
-         "fam": "x", "iat": now, "exp": now + 60},
-        "guessed-secret-guessed-secret-guessed", algorithm="HS256",
-    )  # fmt: skip
+        {
+            "iss": "puhui",
+            "aud": "puhui-api",
+            "sub": bob["citizen_id"],
+            "typ": "citizen",
+            "fam": "x",
+            "iat": now,
+            "exp": now + 60,
+        },
+        "guessed-secret-guessed-secret-guessed",
+        algorithm="HS256",
+    )
     assert_problem(await client.get("/v1/me", headers=bearer(forged)), 401)
     # and a citizen cannot erase anyone but themselves: DELETE /v1/me has no id to aim with
     assert (await client.delete("/v1/me", headers=bearer(alice["access_token"]))).status_code == 204

@@ -1,4 +1,4 @@
-"""Exactly-once crediting under real concurrent requests (PostgreSQL: real parallel transactions)."""
+"""Exactly-once crediting under real concurrent requests (PostgreSQL: parallel transactions)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,11 @@ async def _send(client, metro, trips):
 async def test_the_same_batch_twenty_times_at_once_credits_each_trip_once(client, db, riders):
     metro, citizens = riders
     end = datetime.now(UTC) - timedelta(hours=1)
-    trips = [journey(f"cc{c}-{k}", f"conc-{c}", "NJM101", f"NJM1{5 + k:02d}",
-                     end - timedelta(hours=k))
-             for c in range(5) for k in range(4)]  # fmt: skip
+    trips = [
+        journey(f"cc{c}-{k}", f"conc-{c}", "NJM101", f"NJM1{5 + k:02d}", end - timedelta(hours=k))
+        for c in range(5)
+        for k in range(4)
+    ]
     responses = await asyncio.gather(*(_send(client, metro, trips) for _ in range(20)))
     failed = [r.text for r in responses if r.status_code != 200]
     assert not failed, failed
@@ -70,10 +72,12 @@ async def test_the_same_batch_twenty_times_at_once_credits_each_trip_once(client
 
 
 async def test_concurrent_batches_for_one_citizen_respect_the_daily_cap(client, db, riders):
-    metro, citizens = riders
+    metro, _citizens = riders
     ends = [shanghai(-2, 8, 20) + timedelta(minutes=30 * i) for i in range(16)]  # one Shanghai day
-    batches = [[journey(f"cap-{i}", "conc-0", "NJM101", "NJM104", end, minutes=20)]
-               for i, end in enumerate(ends)]  # fmt: skip
+    batches = [
+        [journey(f"cap-{i}", "conc-0", "NJM101", "NJM104", end, minutes=20)]
+        for i, end in enumerate(ends)
+    ]
     responses = await asyncio.gather(*(_send(client, metro, b) for b in batches))
     statuses = [r.json()["results"][0]["status"] for r in responses]
     assert statuses.count("credited") == 10

@@ -42,10 +42,12 @@ def _statuses(r) -> list[tuple[str, str | None, int]]:
 
 
 async def test_daily_trip_cap_resets_at_shanghai_midnight(client, rider) -> None:
-    citizen, metro = rider
+    _citizen, metro = rider
     # ten short trips on day D (Shanghai), the 11th at 23:55 D, the 12th at 00:05 D+1
-    trips = [journey(f"c{i}", "card-r", "NJM101", "NJM104", shanghai(-2, 12 + i // 2, (i % 2) * 30 + 25))
-             for i in range(10)]  # fmt: skip
+    trips = [
+        journey(f"c{i}", "card-r", "NJM101", "NJM104", shanghai(-2, 12 + i // 2, (i % 2) * 30 + 25))
+        for i in range(10)
+    ]
     trips.append(journey("c10", "card-r", "NJM101", "NJM104", shanghai(-2, 23, 55), minutes=10))
     trips.append(journey("c11", "card-r", "NJM101", "NJM104", shanghai(-1, 0, 5), minutes=8))
     r = await push(client, metro, trips)
@@ -58,8 +60,10 @@ async def test_daily_trip_cap_resets_at_shanghai_midnight(client, rider) -> None
 
 async def test_daily_points_cap_credits_up_to_the_cap(client, rider) -> None:
     citizen, metro = rider
-    long = [journey(f"l{i}", "card-r", "NJM101", "NJM127", shanghai(-2, 8 + 2 * i, 0), minutes=60)
-            for i in range(3)]  # fmt: skip
+    long = [
+        journey(f"l{i}", "card-r", "NJM101", "NJM127", shanghai(-2, 8 + 2 * i, 0), minutes=60)
+        for i in range(3)
+    ]
     r = await push(client, metro, long)
     (s1, _, p1), (s2, _, p2), (s3, r3, p3) = _statuses(r)
     assert (s1, s2) == ("credited", "credited")
@@ -70,13 +74,17 @@ async def test_daily_points_cap_credits_up_to_the_cap(client, rider) -> None:
 
 
 async def test_overlapping_trips_credit_once(client, rider) -> None:
-    citizen, metro = rider
+    _citizen, metro = rider
     end = datetime.now(UTC) - timedelta(hours=2)
-    r = await push(client, metro, [
-        journey("o1", "card-r", "NJM101", "NJM110", end, minutes=30),
-        journey("o2", "card-r", "NJM201", "NJM210", end + timedelta(minutes=15), minutes=30),
-        journey("o3", "card-r", "NJM201", "NJM210", end + timedelta(minutes=60), minutes=30),
-    ])  # fmt: skip
+    r = await push(
+        client,
+        metro,
+        [
+            journey("o1", "card-r", "NJM101", "NJM110", end, minutes=30),
+            journey("o2", "card-r", "NJM201", "NJM210", end + timedelta(minutes=15), minutes=30),
+            journey("o3", "card-r", "NJM201", "NJM210", end + timedelta(minutes=60), minutes=30),
+        ],
+    )
     got = _statuses(r)
     assert got[0][0] == "credited"
     assert got[1][:2] == ("rejected", "overlap")
@@ -92,16 +100,23 @@ async def test_trips_use_the_methodology_version_in_force_at_their_end(client, d
     h = bearer(admin["access_token"])
     params = to_json(NJ_GT_V1)
     params["modes"]["metro"]["mode_g_per_pkm"] = "20.0"  # net 100 g per km instead of 46.8
-    r = await client.post("/v1/admin/methodologies", headers=h, json={
-        "code": "NJ-GT", "title": "v2", "methodology_class": "I", "params": params})  # fmt: skip
+    r = await client.post(
+        "/v1/admin/methodologies",
+        headers=h,
+        json={"code": "NJ-GT", "title": "v2", "methodology_class": "I", "params": params},
+    )
     assert r.status_code == 201, r.text
     v2 = r.json()
     assert v2["version"] == 2 and v2["status"] == "draft"
-    assert (await client.post(f"/v1/admin/methodologies/{v2['methodology_id']}/submit",
-                              headers=h)).json()["status"] == "in_review"  # fmt: skip
+    assert (
+        await client.post(f"/v1/admin/methodologies/{v2['methodology_id']}/submit", headers=h)
+    ).json()["status"] == "in_review"
     switch = datetime.now(UTC) + timedelta(minutes=1)
-    r = await client.post(f"/v1/admin/methodologies/{v2['methodology_id']}/publish", headers=h,
-                          json={"effective_from": switch.isoformat()})  # fmt: skip
+    r = await client.post(
+        f"/v1/admin/methodologies/{v2['methodology_id']}/publish",
+        headers=h,
+        json={"effective_from": switch.isoformat()},
+    )
     assert r.status_code == 201, r.text
 
     before = journey("m1", "card-r", "NJM101", "NJM110", switch - timedelta(minutes=40))
@@ -127,11 +142,22 @@ async def test_methodology_lifecycle_rules(client, db) -> None:
     h, ho = bearer(admin["access_token"]), bearer(ops["access_token"])
     bad = to_json(NJ_GT_V1)
     bad["modes"]["metro"]["mode_g_per_pkm"] = "130.0"  # above the baseline
-    r = await client.post("/v1/admin/methodologies", headers=ho, json={
-        "code": "NJ-X", "title": "bad", "methodology_class": "II", "params": bad})  # fmt: skip
+    r = await client.post(
+        "/v1/admin/methodologies",
+        headers=ho,
+        json={"code": "NJ-X", "title": "bad", "methodology_class": "II", "params": bad},
+    )
     assert r.status_code == 422 and r.json()["code"] == "invalid_methodology"
-    r = await client.post("/v1/admin/methodologies", headers=ho, json={
-        "code": "NJ-X", "title": "ok", "methodology_class": "II", "params": to_json(NJ_GT_V1)})  # fmt: skip
+    r = await client.post(
+        "/v1/admin/methodologies",
+        headers=ho,
+        json={
+            "code": "NJ-X",
+            "title": "ok",
+            "methodology_class": "II",
+            "params": to_json(NJ_GT_V1),
+        },
+    )
     mid = r.json()["methodology_id"]
     r = await client.post(f"/v1/admin/methodologies/{mid}/publish", headers=h)
     assert r.status_code == 409 and r.json()["code"] == "not_in_review"
@@ -139,8 +165,9 @@ async def test_methodology_lifecycle_rules(client, db) -> None:
     r = await client.post(f"/v1/admin/methodologies/{mid}/publish", headers=ho)
     assert r.status_code == 403  # only admins publish
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
-    r = await client.post(f"/v1/admin/methodologies/{mid}/publish", headers=h,
-                          json={"effective_from": past})  # fmt: skip
+    r = await client.post(
+        f"/v1/admin/methodologies/{mid}/publish", headers=h, json={"effective_from": past}
+    )
     assert r.status_code == 422 and r.json()["code"] == "effective_in_past"
     r = await client.patch(f"/v1/admin/methodologies/{mid}", headers=ho, json={"title": "x"})
     assert r.status_code == 409 and r.json()["code"] == "not_a_draft"

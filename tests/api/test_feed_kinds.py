@@ -40,21 +40,45 @@ def _ms(moment: datetime) -> int:
 
 
 async def test_bikeshare_mds_2_and_1_2(client, db, settings) -> None:
-    citizen, op = await _rider(client, db, settings, "bikeshare", "rider-7", network=False)
+    _citizen, op = await _rider(client, db, settings, "bikeshare", "rider-7", network=False)
     end = datetime.now(UTC) - timedelta(hours=1)
     start = end - timedelta(minutes=15)
-    v20 = {"trip_id": "b20", "device_id": "d1", "external_account": "rider-7",
-           "start_time": _ms(start), "end_time": _ms(end), "duration": 900, "distance": 2345,
-           "start_location": {"lat": 32.04, "lng": 118.78},
-           "end_location": {"lat": 32.05, "lng": 118.79}}  # fmt: skip
-    route = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [118.78, 32.03]},
-         "properties": {"timestamp": _ms(start - timedelta(hours=2))}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [118.79, 32.03]},
-         "properties": {"timestamp": _ms(end - timedelta(hours=2))}}]}  # fmt: skip
-    v12 = {"trip_id": "b12", "device_id": "d2", "external_account": "rider-7",
-           "start_time": _ms(start - timedelta(hours=2)), "end_time": _ms(end - timedelta(hours=2)),
-           "trip_duration": 900, "trip_distance": 5000, "route": route}  # fmt: skip
+    v20 = {
+        "trip_id": "b20",
+        "device_id": "d1",
+        "external_account": "rider-7",
+        "start_time": _ms(start),
+        "end_time": _ms(end),
+        "duration": 900,
+        "distance": 2345,
+        "start_location": {"lat": 32.04, "lng": 118.78},
+        "end_location": {"lat": 32.05, "lng": 118.79},
+    }
+    route = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [118.78, 32.03]},
+                "properties": {"timestamp": _ms(start - timedelta(hours=2))},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [118.79, 32.03]},
+                "properties": {"timestamp": _ms(end - timedelta(hours=2))},
+            },
+        ],
+    }
+    v12 = {
+        "trip_id": "b12",
+        "device_id": "d2",
+        "external_account": "rider-7",
+        "start_time": _ms(start - timedelta(hours=2)),
+        "end_time": _ms(end - timedelta(hours=2)),
+        "trip_duration": 900,
+        "trip_distance": 5000,
+        "route": route,
+    }
     r = await _push(client, op, {"trips": [v20, v12]})
     assert r.status_code == 200, r.text
     got = {x["external_trip_id"]: x for x in r.json()["results"]}
@@ -65,10 +89,14 @@ async def test_bikeshare_mds_2_and_1_2(client, db, settings) -> None:
 
 
 async def test_bikeshare_too_fast_and_too_short(client, db, settings) -> None:
-    citizen, op = await _rider(client, db, settings, "bikeshare", "rider-8", network=False)
+    _citizen, op = await _rider(client, db, settings, "bikeshare", "rider-8", network=False)
     end = datetime.now(UTC) - timedelta(hours=1)
-    base = {"device_id": "d", "external_account": "rider-8", "start_location": {"lat": 32, "lng": 118},
-            "end_location": {"lat": 32.1, "lng": 118.1}}  # fmt: skip
+    base = {
+        "device_id": "d",
+        "external_account": "rider-8",
+        "start_location": {"lat": 32, "lng": 118},
+        "end_location": {"lat": 32.1, "lng": 118.1},
+    }
     fast = {
         **base,
         "trip_id": "f",
@@ -90,15 +118,32 @@ async def test_bikeshare_too_fast_and_too_short(client, db, settings) -> None:
 
 
 async def test_bus_boardings(client, db, settings) -> None:
-    citizen, op = await _rider(client, db, settings, "bus", "bus-card-1")
+    _citizen, op = await _rider(client, db, settings, "bus", "bus-card-1")
     t = datetime.now(UTC) - timedelta(hours=3)
-    r = await _push(client, op, {"trips": [
-        {"external_trip_id": "bus1", "external_account": "bus-card-1", "route_id": "5",
-         "board_stop": "NJM101", "board_time": t.isoformat(), "alight_stop": "NJM106",
-         "alight_time": (t + timedelta(minutes=25)).isoformat()},
-        {"external_trip_id": "bus2", "external_account": "bus-card-1", "route_id": "5",
-         "board_stop": "NJM201", "board_time": (t + timedelta(hours=1)).isoformat()},
-    ]})  # fmt: skip
+    r = await _push(
+        client,
+        op,
+        {
+            "trips": [
+                {
+                    "external_trip_id": "bus1",
+                    "external_account": "bus-card-1",
+                    "route_id": "5",
+                    "board_stop": "NJM101",
+                    "board_time": t.isoformat(),
+                    "alight_stop": "NJM106",
+                    "alight_time": (t + timedelta(minutes=25)).isoformat(),
+                },
+                {
+                    "external_trip_id": "bus2",
+                    "external_account": "bus-card-1",
+                    "route_id": "5",
+                    "board_stop": "NJM201",
+                    "board_time": (t + timedelta(hours=1)).isoformat(),
+                },
+            ]
+        },
+    )
     assert r.status_code == 200, r.text
     one, two = r.json()["results"]
     a, b = nanjing_demo().stop("NJM101"), nanjing_demo().stop("NJM106")
@@ -108,15 +153,23 @@ async def test_bus_boardings(client, db, settings) -> None:
 
 
 async def test_raw_taps_pair_across_batches(client, db, settings) -> None:
-    citizen, op = await _rider(client, db, settings, "metro", "tap-card")
+    _citizen, op = await _rider(client, db, settings, "metro", "tap-card")
     t = datetime.now(UTC) - timedelta(hours=2)
-    tap_in = {"external_account": "tap-card", "tap": "in", "station": "NJM101",
-              "time": t.isoformat()}  # fmt: skip
+    tap_in = {
+        "external_account": "tap-card",
+        "tap": "in",
+        "station": "NJM101",
+        "time": t.isoformat(),
+    }
     r = await _push(client, op, {"taps": [tap_in]})
     assert r.status_code == 200, r.text
     assert r.json()["results"] == [] and r.json()["taps"]["open"] == 1
-    tap_out = {"external_account": "tap-card", "tap": "out", "station": "NJM112",
-               "time": (t + timedelta(minutes=30)).isoformat()}  # fmt: skip
+    tap_out = {
+        "external_account": "tap-card",
+        "tap": "out",
+        "station": "NJM112",
+        "time": (t + timedelta(minutes=30)).isoformat(),
+    }
     r = await _push(client, op, {"taps": [tap_out]})
     [journey] = r.json()["results"]
     assert journey["status"] == "credited"
@@ -132,18 +185,36 @@ async def test_a_missing_tap_out_never_credits(client, db, settings) -> None:
     taps = [
         {"external_account": "tap-card-2", "tap": "in", "station": "NJM101", "time": t.isoformat()},
         # the tap-out of that first ride was lost; a later ride is complete
-        {"external_account": "tap-card-2", "tap": "in", "station": "NJM201",
-         "time": (t + timedelta(hours=5)).isoformat()},
-        {"external_account": "tap-card-2", "tap": "out", "station": "NJM210",
-         "time": (t + timedelta(hours=5, minutes=20)).isoformat()},
-        {"external_account": "tap-card-2", "tap": "out", "station": "NJM105",
-         "time": (t + timedelta(hours=6)).isoformat()},  # an orphan
-    ]  # fmt: skip
+        {
+            "external_account": "tap-card-2",
+            "tap": "in",
+            "station": "NJM201",
+            "time": (t + timedelta(hours=5)).isoformat(),
+        },
+        {
+            "external_account": "tap-card-2",
+            "tap": "out",
+            "station": "NJM210",
+            "time": (t + timedelta(hours=5, minutes=20)).isoformat(),
+        },
+        {
+            "external_account": "tap-card-2",
+            "tap": "out",
+            "station": "NJM105",
+            "time": (t + timedelta(hours=6)).isoformat(),
+        },  # an orphan
+    ]
     r = await _push(client, op, {"taps": taps})
     body = r.json()
     assert [x["status"] for x in body["results"]] == ["credited"]
-    assert body["taps"] == {"received": 4, "invalid": 0, "journeys": 1, "open": 0,
-                            "expired": 1, "orphans": 1}  # fmt: skip
+    assert body["taps"] == {
+        "received": 4,
+        "invalid": 0,
+        "journeys": 1,
+        "open": 0,
+        "expired": 1,
+        "orphans": 1,
+    }
     me = (await client.get("/v1/me/trips", headers=bearer(citizen["access_token"]))).json()
     assert len(me["items"]) == 1
 
@@ -156,25 +227,43 @@ async def test_taps_are_metro_only_and_need_a_network(client, db, settings) -> N
 
 
 async def test_reconciliation_counts_each_status(client, db, settings) -> None:
-    citizen, op = await _rider(client, db, settings, "metro", "rec-1")
+    _citizen, op = await _rider(client, db, settings, "metro", "rec-1")
     t = datetime.now(UTC) - timedelta(hours=1)
     trips = [
-        {"external_trip_id": "r1", "external_account": "rec-1", "entry_station": "NJM101",
-         "exit_station": "NJM110", "entry_time": (t - timedelta(minutes=20)).isoformat(),
-         "exit_time": t.isoformat()},
-        {"external_trip_id": "r2", "external_account": "nobody", "entry_station": "NJM101",
-         "exit_station": "NJM110", "entry_time": (t - timedelta(minutes=20)).isoformat(),
-         "exit_time": t.isoformat()},
-        {"external_trip_id": "r3", "external_account": "rec-1", "entry_station": "NJM101",
-         "exit_station": "NOPE", "entry_time": (t - timedelta(minutes=80)).isoformat(),
-         "exit_time": (t - timedelta(minutes=60)).isoformat()},
-    ]  # fmt: skip
+        {
+            "external_trip_id": "r1",
+            "external_account": "rec-1",
+            "entry_station": "NJM101",
+            "exit_station": "NJM110",
+            "entry_time": (t - timedelta(minutes=20)).isoformat(),
+            "exit_time": t.isoformat(),
+        },
+        {
+            "external_trip_id": "r2",
+            "external_account": "nobody",
+            "entry_station": "NJM101",
+            "exit_station": "NJM110",
+            "entry_time": (t - timedelta(minutes=20)).isoformat(),
+            "exit_time": t.isoformat(),
+        },
+        {
+            "external_trip_id": "r3",
+            "external_account": "rec-1",
+            "entry_station": "NJM101",
+            "exit_station": "NOPE",
+            "entry_time": (t - timedelta(minutes=80)).isoformat(),
+            "exit_time": (t - timedelta(minutes=60)).isoformat(),
+        },
+    ]
     await _push(client, op, {"trips": trips})
     path = f"/v1/operators/{op[0]}/reconciliation?date={shanghai_date(t).isoformat()}"
     r = await client.get(path, headers=signed_headers("GET", path, op[1], op[2]))
     assert r.status_code == 200, r.text
     body = r.json()
     assert {s: v["trips"] for s, v in body["statuses"].items()} == {
-        "credited": 1, "pending": 1, "rejected": 1}  # fmt: skip
+        "credited": 1,
+        "pending": 1,
+        "rejected": 1,
+    }
     assert body["total"]["trips"] == 3
     assert body["total"]["points"] == body["statuses"]["credited"]["points"] > 0

@@ -100,10 +100,14 @@ async def test_unknown_station_and_zero_distance(client, metro, db) -> None:
     await consent(client, citizen, db)
     await link_account(client, citizen, metro, "card-0003")
     end = datetime.now(UTC) - timedelta(minutes=5)
-    r = await push(client, metro, [
-        journey("u1", "card-0003", "NJM101", "NOPE", end),
-        journey("z1", "card-0003", "NJM105", "NJM105", end - timedelta(hours=1)),
-    ])  # fmt: skip
+    r = await push(
+        client,
+        metro,
+        [
+            journey("u1", "card-0003", "NJM101", "NOPE", end),
+            journey("z1", "card-0003", "NJM105", "NJM105", end - timedelta(hours=1)),
+        ],
+    )
     reasons = [(x["status"], x["reason"]) for x in r.json()["results"]]
     assert reasons == [("rejected", "unknown_station"), ("rejected", "zero_distance")]
 
@@ -113,13 +117,22 @@ async def test_bad_records_do_not_fail_the_batch(client, metro, db) -> None:
     await consent(client, citizen, db)
     await link_account(client, citizen, metro, "card-0004")
     end = datetime.now(UTC) - timedelta(minutes=5)
-    r = await push(client, metro, [
-        {"external_trip_id": "broken"},
-        journey("ok1", "card-0004", "NJM101", "NJM108", end),
-        {"external_trip_id": "naive", "external_account": "card-0004", "entry_station": "NJM101",
-         "exit_station": "NJM105", "entry_time": "2026-11-25T10:00:00",
-         "exit_time": "2026-11-25T10:20:00"},
-    ])  # fmt: skip
+    r = await push(
+        client,
+        metro,
+        [
+            {"external_trip_id": "broken"},
+            journey("ok1", "card-0004", "NJM101", "NJM108", end),
+            {
+                "external_trip_id": "naive",
+                "external_account": "card-0004",
+                "entry_station": "NJM101",
+                "exit_station": "NJM105",
+                "entry_time": "2026-11-25T10:00:00",
+                "exit_time": "2026-11-25T10:20:00",
+            },
+        ],
+    )
     assert r.status_code == 200
     statuses = [(x["external_trip_id"], x["status"], x["reason"]) for x in r.json()["results"]]
     assert statuses[0] == ("broken", "rejected", "invalid_record")
@@ -129,9 +142,13 @@ async def test_bad_records_do_not_fail_the_batch(client, metro, db) -> None:
 
 @pytest.mark.parametrize(
     ("body", "status", "code"),
-    [({"trips": "nope"}, 422, "invalid_envelope"), ({"rides": []}, 422, "invalid_envelope"),
-     ([1, 2], 422, "invalid_envelope"), ({"trips": [{}] * 1001}, 422, "batch_too_large")],
-)  # fmt: skip
+    [
+        ({"trips": "nope"}, 422, "invalid_envelope"),
+        ({"rides": []}, 422, "invalid_envelope"),
+        ([1, 2], 422, "invalid_envelope"),
+        ({"trips": [{}] * 1001}, 422, "batch_too_large"),
+    ],
+)
 async def test_malformed_envelopes(client, metro, body, status, code) -> None:
     assert_problem(await push_raw(client, metro, body), status, code)
 

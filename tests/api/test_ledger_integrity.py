@@ -30,8 +30,10 @@ async def credited(client, db, settings):
     await consent(client, citizen, db)
     await link_account(client, citizen, metro, "card-v")
     end = datetime.now(UTC) - timedelta(hours=3)
-    trips = [journey(f"v{i}", "card-v", "NJM101", f"NJM1{5 + i:02d}", end - timedelta(hours=i))
-             for i in range(3)]  # fmt: skip
+    trips = [
+        journey(f"v{i}", "card-v", "NJM101", f"NJM1{5 + i:02d}", end - timedelta(hours=i))
+        for i in range(3)
+    ]
     r = await push(client, metro, trips)
     assert r.json()["summary"]["credited"] == 3
     return citizen
@@ -48,13 +50,15 @@ async def test_a_clean_ledger_verifies(db, credited) -> None:
     ("sql", "expect"),
     [
         ("UPDATE ledger_postings SET amount = amount + 1 WHERE seq = 2", "seq 2"),
-        ("UPDATE trips SET distance_m = distance_m + 1000 WHERE external_trip_id = 'v1'",
-         "fingerprint"),
+        (
+            "UPDATE trips SET distance_m = distance_m + 1000 WHERE external_trip_id = 'v1'",
+            "fingerprint",
+        ),
         ("UPDATE ledger_accounts SET balance = balance + 5 WHERE kind = 'citizen'", "cached"),
         ("DELETE FROM ledger_postings WHERE seq = 3", "cached"),
         ("UPDATE points_lots SET remaining = remaining + 7", "lots"),
     ],
-)  # fmt: skip
+)
 async def test_tampering_is_named(db, credited, sql, expect) -> None:
     async with db.unit_of_work() as uow:
         await uow.session.execute(text(sql))

@@ -36,7 +36,7 @@ async def test_invariants_hold_after_a_random_run(client, db, settings, seed) ->
     metro = await make_operator(db, DataProtector(settings.data_key), "metro")
     await import_demo_network(db, metro[0])
     citizens = []
-    for i in range(4):
+    for _ in range(4):
         c = await citizen_login(client)
         if rng.random() < 0.8:
             await consent(client, c, db)
@@ -55,12 +55,19 @@ async def test_invariants_hold_after_a_random_run(client, db, settings, seed) ->
                 continue
             a, b = rng.sample(STATIONS, 2) if rng.random() < 0.95 else ("NJM101", "NJM101")
             end = now - timedelta(minutes=rng.randint(5, 60 * 24 * 8))
-            trip = journey(f"s{seed}-{batch_no}-{k}", rng.choice(linked + ["stranger"]), a, b, end,
-                           minutes=rng.randint(1, 90))  # fmt: skip
+            trip = journey(
+                f"s{seed}-{batch_no}-{k}",
+                rng.choice([*linked, "stranger"]),
+                a,
+                b,
+                end,
+                minutes=rng.randint(1, 90),
+            )
             sent.append(trip)
             batch.append(trip)
-        r = await signed_post(client, f"/v1/operators/{metro[0]}/trips", metro[1], metro[2],
-                              {"trips": batch})  # fmt: skip
+        r = await signed_post(
+            client, f"/v1/operators/{metro[0]}/trips", metro[1], metro[2], {"trips": batch}
+        )
         assert r.status_code == 200, r.text
         if batch_no == 3:  # the fourth account is linked late: its pending trips get decided
             await link_account(client, citizens[3], metro, linked[3])
@@ -74,13 +81,20 @@ async def test_invariants_hold_after_a_random_run(client, db, settings, seed) ->
         assert (await s.execute(select(func.min(LedgerAccount.balance)))).scalar_one() >= 0
         sums = await uow.ledger.sum_by_account()
         assert sum(sums.values()) == 0  # double entry: every posting leaves one account
-        for account in (await s.execute(select(LedgerAccount).where(
-                LedgerAccount.kind == "citizen"))).scalars():  # fmt: skip
+        for account in (
+            await s.execute(select(LedgerAccount).where(LedgerAccount.kind == "citizen"))
+        ).scalars():
             assert sums.get(account.id, 0) == account.balance
-        credited = (await s.execute(select(func.count()).where(Trip.status == "credited",
-                                                               Trip.points > 0))).scalar_one()  # fmt: skip
+        credited = (
+            await s.execute(select(func.count()).where(Trip.status == "credited", Trip.points > 0))
+        ).scalar_one()
         earns = (await s.execute(select(func.count()).where(Posting.kind == "earn"))).scalar_one()
         assert earns == credited
-        dupes = (await s.execute(select(Trip.external_trip_id, func.count()).group_by(
-            Trip.operator_id, Trip.external_trip_id).having(func.count() > 1))).all()  # fmt: skip
+        dupes = (
+            await s.execute(
+                select(Trip.external_trip_id, func.count())
+                .group_by(Trip.operator_id, Trip.external_trip_id)
+                .having(func.count() > 1)
+            )
+        ).all()
         assert dupes == []

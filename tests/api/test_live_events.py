@@ -27,10 +27,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class _Server(uvicorn.Server):
+    """uvicorn with an event set once it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets=None) -> None:  # noqa: ANN001
+        await super().startup(sockets)
+        self.ready.set()
+
+
 @pytest.fixture
 async def live(settings) -> AsyncIterator[str]:
     port = _free_port()
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             create_app(settings),
             host="127.0.0.1",
@@ -41,8 +53,7 @@ async def live(settings) -> AsyncIterator[str]:
         )
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(server.ready.wait(), TIMEOUT)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     await asyncio.wait_for(task, TIMEOUT)
@@ -103,8 +114,11 @@ async def test_sse_delivers_points_credited(live, db, settings) -> None:
             event, data = await asyncio.wait_for(_next_event(lines), TIMEOUT)
     assert event == "points.credited"
     payload = json.loads(data)
-    assert payload == {"trip_id": result["trip_id"], "points": result["points"],
-                       "balance": result["points"]}  # fmt: skip
+    assert payload == {
+        "trip_id": result["trip_id"],
+        "points": result["points"],
+        "balance": result["points"],
+    }
 
 
 async def test_sse_needs_a_citizen_token(live) -> None:

@@ -122,8 +122,10 @@ async def test_rotation_and_revocation(client, db, protector) -> None:
     assert_problem(await _ping(client, op, new["key_id"], new["secret"]), 401, "bad_key")
     assert (await _ping(client, op, newest["key_id"], newest["secret"])).status_code == 200
 
-    audit = await client.get("/v1/admin/audit", headers=bearer(
-        (await staff_login(client, db, Role.AUDITOR))["access_token"]))  # fmt: skip
+    audit = await client.get(
+        "/v1/admin/audit",
+        headers=bearer((await staff_login(client, db, Role.AUDITOR))["access_token"]),
+    )
     actions = [e["action"] for e in audit.json()["items"]]
     assert actions.count("operator.key.rotate") == 2
     assert "operator.key.revoke" in actions

@@ -35,12 +35,23 @@ async def test_openapi_lists_every_endpoint(client: AsyncTestClient, app) -> Non
     assert doc["openapi"].startswith("3.1")
     documented = set(doc["paths"])
     wanted = {
-        "/health", "/ready", "/v1/auth/wechat", "/v1/auth/dev", "/v1/auth/refresh",
-        "/v1/auth/staff", "/v1/auth/logout", "/v1/me", "/v1/me/consent", "/v1/me/export",
-        "/v1/operators/{operator_id}/ping", "/v1/admin/operators",
-        "/v1/admin/operators/{operator_id}/keys", "/v1/admin/staff", "/v1/admin/audit",
+        "/health",
+        "/ready",
+        "/v1/auth/wechat",
+        "/v1/auth/dev",
+        "/v1/auth/refresh",
+        "/v1/auth/staff",
+        "/v1/auth/logout",
+        "/v1/me",
+        "/v1/me/consent",
+        "/v1/me/export",
+        "/v1/operators/{operator_id}/ping",
+        "/v1/admin/operators",
+        "/v1/admin/operators/{operator_id}/keys",
+        "/v1/admin/staff",
+        "/v1/admin/audit",
         "/v1/admin/merchants",
-    }  # fmt: skip
+    }
     assert wanted <= documented, wanted - documented
     # every HTTP route the app serves (other than docs and metrics) is in the document;
     # OpenAPI has no place for the WebSocket (/v1/me/stream), which the README documents

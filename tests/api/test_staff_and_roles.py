@@ -83,10 +83,14 @@ async def test_admin_creates_staff_and_it_is_audited(client, db) -> None:
     h = bearer(admin["access_token"])
     r = await client.post(
         "/v1/admin/staff",
-        json={"username": "Till-2", "password": "a-long-password", "role": "merchant",
-              "merchant_id": merchant_id},
+        json={
+            "username": "Till-2",
+            "password": "a-long-password",
+            "role": "merchant",
+            "merchant_id": merchant_id,
+        },
         headers=h,
-    )  # fmt: skip
+    )
     assert r.status_code == 201, r.text
     created = r.json()
     assert created["username"] == "till-2"
@@ -122,12 +126,18 @@ async def test_staff_input_rules(client, db) -> None:
         ({"username": "ok-name", "password": "short", "role": "auditor"}, 422, "weak_password"),
         ({"username": "x", "password": pw, "role": "auditor"}, 422, "invalid_username"),
         ({"username": "mer1", "password": pw, "role": "merchant"}, 422, "merchant_required"),
-        ({"username": "mer2", "password": pw, "role": "merchant", "merchant_id": "01NOPE"},
-         404, "merchant_not_found"),
-        ({"username": "adm1", "password": pw, "role": "admin", "merchant_id": "01NOPE"},
-         422, "merchant_not_allowed"),
+        (
+            {"username": "mer2", "password": pw, "role": "merchant", "merchant_id": "01NOPE"},
+            404,
+            "merchant_not_found",
+        ),
+        (
+            {"username": "adm1", "password": pw, "role": "admin", "merchant_id": "01NOPE"},
+            422,
+            "merchant_not_allowed",
+        ),
         ({"username": "roy1", "password": pw, "role": "king"}, 400, "validation_failed"),
-    ]  # fmt: skip
+    ]
     for body, status, code in cases:
         assert_problem(await client.post("/v1/admin/staff", json=body, headers=h), status, code)
     ok = {"username": "dup-name", "password": "long-enough-1", "role": "auditor"}

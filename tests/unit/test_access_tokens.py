@@ -41,8 +41,15 @@ def test_expired() -> None:
 
 def _base() -> dict:
     now = int(datetime.now(UTC).timestamp())
-    return {"iss": "puhui", "aud": "puhui-api", "sub": "c", "typ": "citizen", "fam": "f",
-            "iat": now, "exp": now + 60}  # fmt: skip
+    return {
+        "iss": "puhui",
+        "aud": "puhui-api",
+        "sub": "c",
+        "typ": "citizen",
+        "fam": "f",
+        "iat": now,
+        "exp": now + 60,
+    }
 
 
 @pytest.mark.parametrize(

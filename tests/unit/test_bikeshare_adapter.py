@@ -142,20 +142,37 @@ def test_bad_records_never_raise_and_keep_input_order() -> None:
         no_account,
         v20(trip_id="t-mixed", route=route((P1, START_MS))),
         {"trip_id": "t-neither", "external_account": "r", "start_time": 1, "end_time": 2},
-        {k: v for k, v in v20(trip_id="t-nothing").items()
-         if k not in ("distance", "start_location", "end_location")} | {"duration": 60},
+        {
+            k: v
+            for k, v in v20(trip_id="t-nothing").items()
+            if k not in ("distance", "start_location", "end_location")
+        }
+        | {"duration": 60},
         v20(trip_id="t-lat", start_location={"lat": 95.0, "lng": 118.8}),
         v20(trip_id="t-iso", start_time="2026-03-02T00:00:00Z"),
-        v12(trip_id="t-geom", route={"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"timestamp": START_MS},
-             "geometry": {"type": "LineString", "coordinates": [[118.8, 32.0], [118.9, 32.1]]}}]}),
+        v12(
+            trip_id="t-geom",
+            route={
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"timestamp": START_MS},
+                        "geometry": {
+                            "type": "LineString",
+                            "coordinates": [[118.8, 32.0], [118.9, 32.1]],
+                        },
+                    }
+                ],
+            },
+        ),
         v12(trip_id="t-lon", route=route((P1, START_MS), ((32.0, 190.0), END_MS))),
         v20(trip_id="t-neg", distance=-5),
         v20(trip_id="t-bool", distance=True),
         "not a trip",
         v20(trip_id=""),
         v20(trip_id="ok-2"),
-    ]  # fmt: skip
+    ]
     out = read_mds_trips(records)
     assert len(out) == len(records)
     assert isinstance(out[0], TripRecord) and isinstance(out[-1], TripRecord)
@@ -163,9 +180,19 @@ def test_bad_records_never_raise_and_keep_input_order() -> None:
     assert all(isinstance(b, BadRecord) for b in bad)
     assert [b.index for b in bad] == list(range(1, len(records) - 1))  # type: ignore[union-attr]
     assert [b.external_trip_id for b in bad] == [  # type: ignore[union-attr]
-        "t-no-account", "t-mixed", "t-neither", "t-nothing", "t-lat", "t-iso", "t-geom", "t-lon",
-        "t-neg", "t-bool", None, None,
-    ]  # fmt: skip
+        "t-no-account",
+        "t-mixed",
+        "t-neither",
+        "t-nothing",
+        "t-lat",
+        "t-iso",
+        "t-geom",
+        "t-lon",
+        "t-neg",
+        "t-bool",
+        None,
+        None,
+    ]
     details = {b.external_trip_id: b.detail for b in bad}  # type: ignore[union-attr]
     assert "external_account" in details["t-no-account"]
     assert "1.2 and 2.0" in details["t-mixed"]

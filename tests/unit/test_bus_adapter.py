@@ -108,8 +108,13 @@ def test_bad_records_never_raise_and_keep_input_order() -> None:
     bad = out[1:-1]
     assert all(isinstance(b, BadRecord) for b in bad)
     assert [(b.index, b.external_trip_id) for b in bad] == [  # type: ignore[union-attr]
-        (1, "naive-board"), (2, "naive-alight"), (3, "no-route"), (4, "no-board"),
-        (5, "int-stop"), (6, "no-account"), (7, None),
-    ]  # fmt: skip
+        (1, "naive-board"),
+        (2, "naive-alight"),
+        (3, "no-route"),
+        (4, "no-board"),
+        (5, "int-stop"),
+        (6, "no-account"),
+        (7, None),
+    ]
     assert "timezone" in bad[0].detail  # type: ignore[union-attr]
     assert "route_id" in bad[2].detail  # type: ignore[union-attr]

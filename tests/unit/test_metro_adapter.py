@@ -119,8 +119,16 @@ def test_bad_records_never_raise_and_keep_input_order() -> None:
     bad = [o for o in out if isinstance(o, BadRecord)]
     assert [b.index for b in bad] == list(range(1, 10))
     assert [b.external_trip_id for b in bad] == [
-        None, None, "naive", "no-exit", None, None, "typed", "no-account", "garbage-time"
-    ]  # fmt: skip
+        None,
+        None,
+        "naive",
+        "no-exit",
+        None,
+        None,
+        "typed",
+        "no-account",
+        "garbage-time",
+    ]
     assert "timezone" in bad[2].detail
     assert "exit_station" in bad[3].detail
     assert all(b.detail for b in bad)

@@ -26,9 +26,14 @@ def test_environment_is_parsed_and_typed() -> None:
 
 @pytest.mark.parametrize(
     "env",
-    [{"PUHUI_PORT": "eighty"}, {"PUHUI_DEV_LOGIN": "maybe"}, {"PUHUI_ENV": "staging"},
-     {"PUHUI_DATABASE_URL": "mysql://x"}, {"PUHUI_WECHAT_APPID": "wx1"}],
-)  # fmt: skip
+    [
+        {"PUHUI_PORT": "eighty"},
+        {"PUHUI_DEV_LOGIN": "maybe"},
+        {"PUHUI_ENV": "staging"},
+        {"PUHUI_DATABASE_URL": "mysql://x"},
+        {"PUHUI_WECHAT_APPID": "wx1"},
+    ],
+)
 def test_bad_values_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError):
         load(env)
@@ -48,7 +53,13 @@ def test_production_refuses_default_secrets_and_dev_login() -> None:
     with pytest.raises(SettingsError, match="DATA_KEY"):
         load({"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG})
     with pytest.raises(SettingsError, match="DEV_LOGIN"):
-        load({"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG, "PUHUI_DATA_KEY": STRONG,
-              "PUHUI_DEV_LOGIN": "true"})  # fmt: skip
+        load(
+            {
+                "PUHUI_ENV": "production",
+                "PUHUI_JWT_SECRET": STRONG,
+                "PUHUI_DATA_KEY": STRONG,
+                "PUHUI_DEV_LOGIN": "true",
+            }
+        )
     ok = load({"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG, "PUHUI_DATA_KEY": STRONG})
     assert ok.is_production

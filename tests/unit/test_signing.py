@@ -48,9 +48,14 @@ def test_verify_accepts_upper_case_hex_and_rejects_any_change() -> None:
 
 @pytest.mark.parametrize(
     ("ts", "nonce", "code"),
-    [("abc", "n", "bad_timestamp"), ("1000", "", "bad_nonce"), ("1000", "x" * 129, "bad_nonce"),
-     ("699", "n", "stale_timestamp"), ("1301", "n", "stale_timestamp")],
-)  # fmt: skip
+    [
+        ("abc", "n", "bad_timestamp"),
+        ("1000", "", "bad_nonce"),
+        ("1000", "x" * 129, "bad_nonce"),
+        ("699", "n", "stale_timestamp"),
+        ("1301", "n", "stale_timestamp"),
+    ],
+)
 def test_freshness(ts: str, nonce: str, code: str) -> None:
     with pytest.raises(signing.BadSignature) as info:
         signing.check_freshness(ts, nonce, now_unix=1000)

@@ -57,8 +57,15 @@ def test_unreadable_taps_are_bad_records_in_input_order() -> None:
     ]
     out = read_taps(records)
     assert [type(o).__name__ for o in out] == [
-        "BadRecord", "Tap", "BadRecord", "BadRecord", "BadRecord", "BadRecord", "BadRecord", "Tap"
-    ]  # fmt: skip
+        "BadRecord",
+        "Tap",
+        "BadRecord",
+        "BadRecord",
+        "BadRecord",
+        "BadRecord",
+        "BadRecord",
+        "Tap",
+    ]
     bad = [o for o in out if isinstance(o, BadRecord)]
     assert [b.index for b in bad] == [0, 2, 3, 4, 5, 6]
     assert all(b.external_trip_id is None and b.detail for b in bad)
@@ -114,8 +121,11 @@ def test_tap_out_too_long_after_the_tap_in_is_an_orphan_and_the_in_expires() -> 
 
 def test_tap_out_without_tap_in_is_an_orphan() -> None:
     o1, i, o2, o3 = (
-        tap_out("c1", "A", 0), tap_in("c1", "A", 10), tap_out("c1", "C", 30), tap_out("c1", "B", 40)
-    )  # fmt: skip
+        tap_out("c1", "A", 0),
+        tap_in("c1", "A", 10),
+        tap_out("c1", "C", 30),
+        tap_out("c1", "B", 40),
+    )
     result = pair({}, [o1, i, o2, o3], now=T0 + timedelta(hours=1))
     assert result.journeys == [(i, o2)]
     assert result.orphans == [o1, o3]
@@ -174,8 +184,11 @@ def test_journey_id_is_stable_and_depends_on_account_station_and_time() -> None:
     same = Tap("c1", "in", "A", datetime(2026, 3, 2, 8, tzinfo=timezone(timedelta(hours=8))))
     assert journey_id(i) == journey_id(same) == journey_id(tap_in("c1", "A", 0, device="gate-2"))
     assert re.fullmatch(r"tap-[0-9a-f]{32}", journey_id(i))
-    others = {journey_id(tap_in("c2", "A", 0)), journey_id(tap_in("c1", "B", 0)),
-              journey_id(tap_in("c1", "A", 1))}  # fmt: skip
+    others = {
+        journey_id(tap_in("c2", "A", 0)),
+        journey_id(tap_in("c1", "B", 0)),
+        journey_id(tap_in("c1", "A", 1)),
+    }
     assert len(others) == 3 and journey_id(i) not in others
 
 

@@ -25,10 +25,18 @@ class LedgerRepository:
     ) -> None:
         """Create (id, kind, citizen_id) accounts that do not exist yet, in one statement."""
         rows = [
-            {"id": i, "kind": k, "citizen_id": c, "balance": 0, "entries": 0,
-             "head_hash": GENESIS, "reduction_g_total": 0, "created_at": now}
+            {
+                "id": i,
+                "kind": k,
+                "citizen_id": c,
+                "balance": 0,
+                "entries": 0,
+                "head_hash": GENESIS,
+                "reduction_g_total": 0,
+                "created_at": now,
+            }
             for i, k, c in ids
-        ]  # fmt: skip
+        ]
         if rows:
             stmt = insert(self.session, LedgerAccount).on_conflict_do_nothing()
             await self.session.execute(stmt, rows)
@@ -55,10 +63,15 @@ class LedgerRepository:
 
     async def save_accounts(self, accounts: Iterable[LedgerAccount]) -> None:
         rows = [
-            {"id": a.id, "balance": a.balance, "entries": a.entries, "head_hash": a.head_hash,
-             "reduction_g_total": a.reduction_g_total}
+            {
+                "id": a.id,
+                "balance": a.balance,
+                "entries": a.entries,
+                "head_hash": a.head_hash,
+                "reduction_g_total": a.reduction_g_total,
+            }
             for a in accounts
-        ]  # fmt: skip
+        ]
         if rows:
             await self.session.execute(update(LedgerAccount), rows)
 
