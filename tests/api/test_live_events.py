@@ -34,7 +34,7 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self.ready = asyncio.Event()
 
-    async def startup(self, sockets=None) -> None:  # noqa: ANN001
+    async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         self.ready.set()
 
