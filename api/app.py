@@ -16,6 +16,7 @@ from litestar.stores.registry import StoreRegistry
 
 from api import logging as puhui_logging
 from api.admin.audit import AdminAuditController
+from api.admin.feeds import AdminFeedController
 from api.admin.merchants import AdminMerchantController
 from api.admin.methodologies import AdminMethodologyController
 from api.admin.networks import AdminNetworkController
@@ -108,6 +109,7 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             PublicController,
             AdminOperatorController,
             AdminNetworkController,
+            AdminFeedController,
             AdminMethodologyController,
             AdminStaffController,
             AdminMerchantController,

@@ -7,6 +7,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from api.feeds_pull import pull_due
 from api.services import Services
 from domain import housekeeping
 from domain.clock import SHANGHAI, utcnow
@@ -27,9 +28,15 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
         if n:
             log.info("pending trips lapsed", extra={"trips": n})
 
+    async def mds_pull() -> None:
+        outcome = await pull_due(services, utcnow())
+        if outcome:
+            log.info("mds pulls", extra={"pulls": outcome})
+
     opts = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
     scheduler.add_job(
         checkpoint, CronTrigger(hour=0, minute=10, timezone=SHANGHAI), id="checkpoint", **opts
     )
     scheduler.add_job(lapse, CronTrigger(minute=5, timezone=SHANGHAI), id="lapse-pending", **opts)
+    scheduler.add_job(mds_pull, CronTrigger(minute=15, timezone=SHANGHAI), id="mds-pull", **opts)
     return scheduler

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.feeds import FeedRepository
 from domain.persistence.repositories.ledger import LedgerRepository
 from domain.persistence.repositories.merchants import MerchantRepository
 from domain.persistence.repositories.methodologies import MethodologyRepository
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(session)
         self.audit = AuditRepository(session)
         self.bindings = BindingRepository(session)
+        self.feeds = FeedRepository(session)
         self.ledger = LedgerRepository(session)
         self.methodologies = MethodologyRepository(session)
         self.networks = NetworkRepository(session)

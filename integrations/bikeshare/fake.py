@@ -75,6 +75,11 @@ class FakeMdsProvider:
         with self._lock:
             self._not_ready.add(hour_key(hour))
 
+    def mark_ready(self, hour: datetime) -> None:
+        """The provider has now processed `hour`."""
+        with self._lock:
+            self._not_ready.discard(hour_key(hour))
+
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer the next `times` requests with `status`, whatever they ask."""
         with self._lock:

@@ -3,6 +3,7 @@
 from domain.persistence.tables.audit import AuditEntry
 from domain.persistence.tables.bindings import Binding, BindingCode
 from domain.persistence.tables.citizens import Citizen
+from domain.persistence.tables.feeds import FeedPull, OperatorFeed
 from domain.persistence.tables.ledger import (
     Checkpoint,
     CitizenDay,
@@ -25,11 +26,13 @@ __all__ = [
     "Checkpoint",
     "Citizen",
     "CitizenDay",
+    "FeedPull",
     "LedgerAccount",
     "Merchant",
     "MethodologyVersion",
     "OpenTap",
     "Operator",
+    "OperatorFeed",
     "OperatorKey",
     "OperatorNetwork",
     "PointsLot",
