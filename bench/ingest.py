@@ -433,6 +433,52 @@ class CpuMeter:
         self.used = {k: round(end[k] - self.start[k], 1) for k in end}
 
 
+class PgActivity(threading.Thread):
+    """Poor man's profiler: samples pg_stat_activity of the bench database every 0.2 s and counts
+    (statement head, wait event) of the non-idle backends."""
+
+    def __init__(self, url: str, db: str) -> None:
+        super().__init__(daemon=True, name="pg-activity")
+        self.url = url.replace("postgresql+asyncpg://", "postgresql://")
+        self.db = db
+        self.samples = 0
+        self.seen: Counter[tuple[str, str, str]] = Counter()
+        self._stop_flag = threading.Event()
+
+    def run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url, timeout=10)
+        sql = (
+            "SELECT state, coalesce(wait_event_type || ':' || wait_event, 'CPU'), query"
+            " FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+            " AND state <> 'idle'"
+        )
+        try:
+            while not self._stop_flag.is_set():
+                rows = await conn.fetch(sql, self.db)
+                self.samples += 1
+                for state, wait, query in rows:
+                    head = re.sub(r"\s+", " ", query or "")
+                    head = re.sub(r"\(\$\d+[^)]*(, \$\d+[^)]*)+\)", "(...)", head)[:110]
+                    self.seen[(head, state, wait)] += 1
+                await asyncio.sleep(0.2)
+        finally:
+            await conn.close()
+
+    def stop(self) -> list[dict[str, Any]]:
+        self._stop_flag.set()
+        self.join(timeout=5)
+        n = max(self.samples, 1)
+        return [
+            {"avg_backends": round(c / n, 2), "state": st, "wait": w, "query": q}
+            for (q, st, w), c in self.seen.most_common(12)
+        ]
+
+
 class RssMonitor(threading.Thread):
     """Every 0.2 s: the sum of VmRSS over the server's process tree; keeps the maximum."""
 
@@ -959,6 +1005,7 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
             "listener only when its batch and its stream landed on the same worker"
         )
     result: dict[str, Any] = {"backend": name, "workers": workers}
+    log_path.unlink(missing_ok=True)  # a stale log must not be blamed on this run
     server = Server(env, log_path)
     monitor: RssMonitor | None = None
     listeners: EventListeners | None = None
@@ -980,8 +1027,7 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
             "benchadmin",
             "--role",
             "admin",
-            "--password",
-            admin_pw,
+            f"--password={admin_pw}",  # a random password may start with "-"
         )
 
         server.start()
@@ -1035,8 +1081,13 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                 + (f"; errors: {listeners.errors[:3]}" if listeners.errors else "")
             )
 
+        activity = None
+        if isinstance(backend, PostgresBackend):
+            activity = PgActivity(backend.url, backend.db)
+            activity.start()
         with CpuMeter(server.proc.pid, name == "pg") as ingest_cpu:  # type: ignore[union-attr]
             res = asyncio.run(ingest(server.base, cfg, setup, plan))
+        pg_activity = activity.stop() if activity else []
 
         feed_ms: list[float] = []
         missing: list[str] = []
@@ -1087,6 +1138,7 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                 "records_per_s": round(res.records_in_responses / res.wall_s, 1),
                 "batch_latency_ms": dist_summary(res.latencies_ms),
                 "ingest_cpu_s": ingest_cpu.used,
+                "pg_activity_during_ingest": pg_activity,
                 "feed_to_event_ms": dist_summary(feed_ms),
                 "events_received": len(feed_ms),
                 "events_missing": len(missing),
@@ -1155,6 +1207,10 @@ def report(r: dict[str, Any]) -> str:
         f"server log         {r['server_log']['path']}: {r['server_log']['lines']} lines, "
         f"{r['server_log']['error_lines']} error lines",
     ]
+    if r.get("pg_activity_during_ingest"):
+        lines.append("pg activity        (non-idle backends on average, by statement and wait)")
+        for a in r["pg_activity_during_ingest"][:8]:
+            lines.append(f"  {a['avg_backends']:5.2f}  {a['wait']:<28} {a['query']}")
     for e in r["http_error_samples"]:
         lines.append(f"  http error: {e}")
     for e in r["server_log"]["first_errors"]:

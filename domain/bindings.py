@@ -71,7 +71,7 @@ async def bind(
         raise Gone("this binding code has expired", code="binding_code_expired")
     citizen = await active(uow, issued.citizen_id)
     hashed = account_hash(protector, operator_id, external_account)
-    current = (await uow.bindings.active_for_accounts(operator_id, [hashed])).get(hashed)
+    current = await uow.bindings.active_for_account(operator_id, hashed)
     if current is not None and current.citizen_id != citizen.id:
         raise Conflict("this account is linked to another citizen", code="account_already_linked")
     if not await uow.bindings.spend_code(issued.id, now):

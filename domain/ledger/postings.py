@@ -9,7 +9,8 @@ from sqlalchemy import update
 from domain.errors import Conflict
 from domain.ids import new_id
 from domain.ledger.chain import entry_hash
-from domain.persistence.tables import LedgerAccount, PointsLot
+from domain.persistence.repositories.ledger import AccountState
+from domain.persistence.tables import PointsLot
 from domain.persistence.uow import UnitOfWork
 
 ERASURE = "sys:erasure"
@@ -22,7 +23,7 @@ class InsufficientPoints(Conflict):
 
 
 def chained_row(
-    account: LedgerAccount,
+    account: AccountState,
     *,
     kind: str,
     delta: int,
@@ -90,7 +91,7 @@ async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> None:
 
 async def debit(
     uow: UnitOfWork,
-    account: LedgerAccount,
+    account: AccountState,
     *,
     amount: int,
     kind: str,

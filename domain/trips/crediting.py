@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime
 from domain.ledger.postings import chained_row
 from domain.methodology.book import MethodologyBook
 from domain.methodology.formula import points_for, reduction_g
-from domain.persistence.repositories.ledger import citizen_account_id
-from domain.persistence.tables import LedgerAccount
+from domain.persistence.repositories.ledger import AccountState, citizen_account_id
 from domain.persistence.uow import UnitOfWork
 from domain.points.expiry import expiry_for
 from domain.trips.caps import DayTally, apply_caps
@@ -56,7 +55,7 @@ def assess(draft: TripDraft, book: MethodologyBook, now: datetime) -> bool:
 async def credit(
     uow: UnitOfWork,
     drafts: list[TripDraft],
-    accounts: dict[str, LedgerAccount],
+    accounts: dict[str, AccountState],
     now: datetime,
 ) -> None:
     """Overlap and daily caps per citizen, then the postings, lots and day counters."""
@@ -122,7 +121,7 @@ async def credit(
     )
 
 
-def _earn(account: LedgerAccount, d: TripDraft, amount: int, now: datetime) -> dict:
+def _earn(account: AccountState, d: TripDraft, amount: int, now: datetime) -> dict:
     """An `earn` posting issuance -> citizen, chained onto the citizen's account."""
     row = chained_row(
         account,

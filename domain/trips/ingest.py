@@ -74,12 +74,11 @@ async def ingest(
                 received_at=now,
             )
 
-    bindings = await uow.bindings.active_for_accounts(
+    linked = await uow.bindings.citizens_of_accounts(
         operator_id, (d.account_hash for d in drafts.values())
     )
     for d in drafts.values():
-        if (b := bindings.get(d.account_hash)) is not None:
-            d.citizen_id = b.citizen_id
+        d.citizen_id = linked.get(d.account_hash)
     citizens = sorted({d.citizen_id for d in drafts.values() if d.citizen_id})
     accounts = await lock_citizen_accounts(uow, citizens, now)  # serializes per citizen from here
 

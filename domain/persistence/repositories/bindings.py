@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.persistence.bulk import lookup
 from domain.persistence.tables import Binding, BindingCode
 
 
@@ -34,18 +35,28 @@ class BindingRepository:
         )
         return (await self.session.execute(stmt)).rowcount == 1
 
-    async def active_for_accounts(
+    async def citizens_of_accounts(
         self, operator_id: str, account_hashes: Iterable[str]
-    ) -> dict[str, Binding]:
-        hashes = list(set(account_hashes))
-        if not hashes:
-            return {}
+    ) -> dict[str, str]:
+        """account hash -> citizen id, for the accounts that are linked now."""
+        rows = await lookup(
+            self.session,
+            Binding.__table__,
+            ["account_hash", "citizen_id"],
+            key="account_hash",
+            values=sorted(set(account_hashes)),
+            equal={"operator_id": operator_id},
+            extra_where="t.unbound_at IS NULL",
+        )
+        return {h: c for h, c in rows}
+
+    async def active_for_account(self, operator_id: str, account_hash: str) -> Binding | None:
         stmt = select(Binding).where(
             Binding.operator_id == operator_id,
-            Binding.account_hash.in_(hashes),
+            Binding.account_hash == account_hash,
             Binding.unbound_at.is_(None),
         )
-        return {b.account_hash: b for b in (await self.session.execute(stmt)).scalars()}
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def of_citizen(self, citizen_id: str) -> list[Binding]:
         stmt = (

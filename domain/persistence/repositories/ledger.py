@@ -1,19 +1,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger.chain import GENESIS
-from domain.persistence.dialect import insert
+from domain.persistence.bulk import insert_many, one_of, update_many, upsert_many
 from domain.persistence.tables import CitizenDay, LedgerAccount, PointsLot, Posting
+
+ACCOUNTS = LedgerAccount.__table__
+POSTINGS = Posting.__table__
+LOTS = PointsLot.__table__
+DAYS = CitizenDay.__table__
 
 
 def citizen_account_id(citizen_id: str) -> str:
     return f"cit:{citizen_id}"
+
+
+@dataclass(slots=True)
+class AccountState:
+    """A locked account's running state; written back with `save_accounts` (not ORM-tracked)."""
+
+    id: str
+    balance: int
+    entries: int
+    head_hash: str
+    reduction_g_total: int
+
+
+@dataclass(slots=True)
+class DayTotals:
+    trips: int
+    points: int
+    reduction_g: int
 
 
 class LedgerRepository:
@@ -37,31 +61,28 @@ class LedgerRepository:
             }
             for i, k, c in ids
         ]
-        if rows:
-            stmt = insert(self.session, LedgerAccount).on_conflict_do_nothing()
-            await self.session.execute(stmt, rows)
+        await insert_many(self.session, ACCOUNTS, rows, skip_conflicts_on=["id"])
 
-    async def lock_accounts(self, ids: Sequence[str]) -> dict[str, LedgerAccount]:
-        """Lock accounts in a stable order (no deadlocks) and return them by id."""
+    async def lock_accounts(self, ids: Sequence[str]) -> dict[str, AccountState]:
+        """Lock accounts in a stable order (no deadlocks) and return their state by id."""
         if not ids:
             return {}
+        c = ACCOUNTS.c
         stmt = (
-            select(LedgerAccount)
-            .where(LedgerAccount.id.in_(sorted(set(ids))))
-            .order_by(LedgerAccount.id)
+            select(c.id, c.balance, c.entries, c.head_hash, c.reduction_g_total)
+            .where(one_of(self.session, c.id, sorted(set(ids))))
+            .order_by(c.id)
             .with_for_update()
-            .execution_options(populate_existing=True)
         )
-        return {a.id: a for a in (await self.session.execute(stmt)).scalars()}
+        return {row[0]: AccountState(*row) for row in await self.session.execute(stmt)}
 
     async def account(self, account_id: str) -> LedgerAccount | None:
         return await self.session.get(LedgerAccount, account_id)
 
     async def add_postings(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            await self.session.execute(insert(self.session, Posting), rows)
+        await insert_many(self.session, POSTINGS, rows)
 
-    async def save_accounts(self, accounts: Iterable[LedgerAccount]) -> None:
+    async def save_accounts(self, accounts: Iterable[AccountState]) -> None:
         rows = [
             {
                 "id": a.id,
@@ -72,26 +93,17 @@ class LedgerRepository:
             }
             for a in accounts
         ]
-        if rows:
-            await self.session.execute(update(LedgerAccount), rows)
+        await update_many(self.session, ACCOUNTS, rows, key="id")
 
     async def add_to_lots(self, amounts: dict[tuple[str, datetime], int]) -> None:
         """Add points to (account, expiry) lots, creating them as needed."""
-        if not amounts:
-            return
         rows = [
             {"account_id": a, "expires_at": e, "earned": n, "remaining": n}
             for (a, e), n in sorted(amounts.items())
         ]
-        stmt = insert(self.session, PointsLot)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["account_id", "expires_at"],
-            set_={
-                "earned": PointsLot.earned + stmt.excluded.earned,
-                "remaining": PointsLot.remaining + stmt.excluded.remaining,
-            },
+        await upsert_many(
+            self.session, LOTS, rows, keys=["account_id", "expires_at"], add=["earned", "remaining"]
         )
-        await self.session.execute(stmt, rows)
 
     async def lots(self, account_id: str) -> list[PointsLot]:
         stmt = (
@@ -101,26 +113,31 @@ class LedgerRepository:
         )
         return list((await self.session.execute(stmt)).scalars())
 
-    async def days(self, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], CitizenDay]:
+    async def days(self, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], DayTotals]:
         keys = list(set(keys))
         if not keys:
             return {}
-        stmt = select(CitizenDay).where(tuple_(CitizenDay.citizen_id, CitizenDay.day).in_(keys))
-        return {(d.citizen_id, d.day): d for d in (await self.session.execute(stmt)).scalars()}
+        c = DAYS.c
+        citizens = sorted({k[0] for k in keys})
+        stmt = select(c.citizen_id, c.day, c.trips, c.points, c.reduction_g).where(
+            one_of(self.session, c.citizen_id, citizens),
+            c.day.between(min(k[1] for k in keys), max(k[1] for k in keys)),
+        )
+        wanted = set(keys)
+        return {
+            (cid, day): DayTotals(trips, points, grams)
+            for cid, day, trips, points, grams in await self.session.execute(stmt)
+            if (cid, day) in wanted
+        }
 
     async def save_days(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        stmt = insert(self.session, CitizenDay)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["citizen_id", "day"],
-            set_={
-                "trips": stmt.excluded.trips,
-                "points": stmt.excluded.points,
-                "reduction_g": stmt.excluded.reduction_g,
-            },
+        await upsert_many(
+            self.session,
+            DAYS,
+            rows,
+            keys=["citizen_id", "day"],
+            replace=["trips", "points", "reduction_g"],
         )
-        await self.session.execute(stmt, rows)
 
     async def day(self, citizen_id: str, day: date) -> CitizenDay | None:
         return await self.session.get(CitizenDay, (citizen_id, day))

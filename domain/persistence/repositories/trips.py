@@ -1,38 +1,55 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.persistence.bulk import insert_many, lookup, one_of
 from domain.persistence.dialect import insert
 from domain.persistence.tables import OpenTap, Trip
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOutcome:
+    id: str
+    status: str
+    points: int
 
 
 class TripRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def existing(self, operator_id: str, external_ids: Iterable[str]) -> dict[str, Trip]:
-        ids = list(set(external_ids))
-        if not ids:
-            return {}
-        stmt = select(Trip).where(Trip.operator_id == operator_id, Trip.external_trip_id.in_(ids))
-        return {t.external_trip_id: t for t in (await self.session.execute(stmt)).scalars()}
+    async def existing(
+        self, operator_id: str, external_ids: Iterable[str]
+    ) -> dict[str, StoredOutcome]:
+        """The stored outcome of those of these trips that are stored already."""
+        rows = await lookup(
+            self.session,
+            Trip.__table__,
+            ["external_trip_id", "id", "status", "points"],
+            key="external_trip_id",
+            values=sorted(set(external_ids)),
+            equal={"operator_id": operator_id},
+        )
+        return {ext: StoredOutcome(id=i, status=s, points=p) for ext, i, s, p in rows}
 
     async def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
         """Insert trips; returns the ids actually inserted (a concurrent twin is skipped)."""
-        if not rows:
-            return set()
-        stmt = (
-            insert(self.session, Trip)
-            .on_conflict_do_nothing(index_elements=["operator_id", "external_trip_id"])
-            .returning(Trip.id)
+        # a stable order, so concurrent batches wait on each other's keys without deadlocks
+        rows = sorted(rows, key=lambda r: r["external_trip_id"])
+        inserted = await insert_many(
+            self.session,
+            Trip.__table__,
+            rows,
+            skip_conflicts_on=["operator_id", "external_trip_id"],
+            returning="id",
         )
-        result = await self.session.execute(stmt, rows)
-        return set(result.scalars().all())
+        return set(inserted)
 
     async def credited_between(
         self, citizen_ids: Iterable[str], lo: datetime, hi: datetime
@@ -42,7 +59,7 @@ class TripRepository:
         if not ids:
             return []
         stmt = select(Trip.citizen_id, Trip.started_at, Trip.ended_at).where(
-            Trip.citizen_id.in_(ids),
+            one_of(self.session, Trip.citizen_id, ids),
             Trip.status == "credited",
             Trip.ended_at > lo,
             Trip.started_at < hi,

@@ -1,0 +1,180 @@
+"""Set-wise statements for the hot path: one statement per batch, whatever its size.
+
+On PostgreSQL every column travels as one array parameter and `unnest` turns them back into rows,
+so the statement text never changes with the batch size (asyncpg prepares it once per connection)
+and the database sees a single round trip. SQLite runs in-process, so there a plain executemany
+through SQLAlchemy Core is already cheap. Core tables, never ORM objects: nothing is tracked or
+flushed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ARRAY, Table, bindparam, func, literal, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.persistence.dialect import insert
+
+_PG = postgresql.dialect()
+
+
+def is_pg(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def _pg_type(table: Table, column: str) -> str:
+    return table.c[column].type.compile(dialect=_PG)
+
+
+def _unnest(table: Table, columns: Sequence[str]) -> str:
+    arrays = ", ".join(f"CAST(:{c} AS {_pg_type(table, c)}[])" for c in columns)
+    return f"unnest({arrays}) AS u({', '.join(columns)})"
+
+
+def _arrays(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dict[str, list[Any]]:
+    return {c: [r[c] for r in rows] for c in columns}
+
+
+def _bound(sql: str, columns: Sequence[str]) -> Any:
+    return text(sql).bindparams(*(bindparam(c) for c in columns))
+
+
+async def insert_many(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    skip_conflicts_on: Sequence[str] | None = None,
+    returning: str | None = None,
+) -> list[Any]:
+    """INSERT rows (optionally ON CONFLICT DO NOTHING); returns `returning` of inserted rows."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    if is_pg(session):
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"SELECT {', '.join(columns)} FROM {_unnest(table, columns)}"
+        )
+        if skip_conflicts_on is not None:
+            sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
+        if returning:
+            sql += f" RETURNING {returning}"
+        result = await session.execute(_bound(sql, columns), _arrays(rows, columns))
+        return list(result.scalars()) if returning else []
+    stmt = insert(session, table)
+    if skip_conflicts_on is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
+    await session.execute(stmt, list(rows))
+    if not returning:
+        return []
+    # SQLite serializes writers (BEGIN IMMEDIATE), so what is there now with our keys is ours.
+    keys = [r[returning] for r in rows]
+    found = await session.execute(
+        table.select().with_only_columns(table.c[returning]).where(table.c[returning].in_(keys))
+    )
+    return list(found.scalars())
+
+
+async def update_many(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], key: str
+) -> None:
+    """UPDATE each row's columns, matched on `key`."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sets = [c for c in columns if c != key]
+    if is_pg(session):
+        assignments = ", ".join(f"{c} = u.{c}" for c in sets)
+        sql = (
+            f"UPDATE {table.name} AS t SET {assignments} FROM {_unnest(table, columns)} "
+            f"WHERE t.{key} = u.{key}"
+        )
+        await session.execute(_bound(sql, columns), _arrays(rows, columns))
+        return
+    stmt = (
+        table.update()
+        .where(table.c[key] == bindparam(f"_{key}"))
+        .values({c: bindparam(f"_{c}") for c in sets})
+    )
+    await session.execute(stmt, [{f"_{c}": r[c] for c in columns} for r in rows])
+
+
+async def upsert_many(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    add: Sequence[str] = (),
+    replace: Sequence[str] = (),
+) -> None:
+    """INSERT rows; on a key conflict add the `add` columns to the stored ones and overwrite the
+    `replace` columns. Rows must have distinct keys (aggregate first)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    if is_pg(session):
+        sets = [f"{c} = {table.name}.{c} + EXCLUDED.{c}" for c in add]
+        sets += [f"{c} = EXCLUDED.{c}" for c in replace]
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"SELECT {', '.join(columns)} FROM {_unnest(table, columns)} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
+        )
+        await session.execute(_bound(sql, columns), _arrays(rows, columns))
+        return
+    stmt = insert(session, table)
+    updates = {c: table.c[c] + stmt.excluded[c] for c in add}
+    updates |= {c: stmt.excluded[c] for c in replace}
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows)
+    )
+
+
+def one_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN values`. On PostgreSQL `IN (SELECT unnest(array))`: one prepared statement
+    for any length, and a semi-join the planner runs on the column's index (`= ANY(array)`
+    compares every candidate row with every value instead)."""
+    if is_pg(session):
+        return column.in_(select(func.unnest(literal(list(values), ARRAY(column.type)))))
+    return column.in_(list(values))
+
+
+async def lookup(
+    session: AsyncSession,
+    table: Table,
+    columns: Sequence[str],
+    *,
+    key: str,
+    values: Sequence[Any],
+    equal: dict[str, Any],
+    extra_where: str = "",
+) -> list[Any]:
+    """Rows of `table` whose `key` is one of `values` and whose `equal` columns match.
+
+    On PostgreSQL a LATERAL index lookup per value: one statement, and the plan stays an index
+    probe per key even before the table has statistics (a table filled a minute ago)."""
+    if not values:
+        return []
+    if is_pg(session):
+        conditions = [f"t.{key} = u.v", *(f"t.{c} = :{c}" for c in equal)]
+        if extra_where:
+            conditions.append(extra_where)
+        sql = (
+            f"SELECT {', '.join('t.' + c for c in columns)} "
+            f"FROM unnest(CAST(:v AS {_pg_type(table, key)}[])) AS u(v) "
+            f"CROSS JOIN LATERAL (SELECT * FROM {table.name} t WHERE {' AND '.join(conditions)} "
+            "OFFSET 0) t"  # OFFSET 0 keeps the planner from flattening the per-key probe
+        )
+        params = {"v": list(values), **equal}
+        return list(await session.execute(_bound(sql, ["v", *equal]), params))
+    stmt = select(*(table.c[c] for c in columns)).where(
+        table.c[key].in_(list(values)), *(table.c[c] == v for c, v in equal.items())
+    )
+    if extra_where:
+        stmt = stmt.where(text(extra_where.replace("t.", "")))
+    return list(await session.execute(stmt))
