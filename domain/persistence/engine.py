@@ -14,12 +14,16 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncE
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo)
+    # A steady pool: overflow connections are opened and closed under bursts, and a new
+    # PostgreSQL connection costs far more than a request. Stale connections are recycled, and a
+    # connection that fails is invalidated by SQLAlchemy (no ping round trip per checkout).
     return create_async_engine(
         url,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        max_overflow=max(2, pool_size // 4),
+        pool_recycle=1800,
+        pool_timeout=30,
     )
 
 
