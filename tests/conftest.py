@@ -126,6 +126,13 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     async with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(table.delete().where(*_seeded(table)))
+        # a test may have handed the seeded methodology over to a later version: undo that
+        versions = Base.metadata.tables["methodology_versions"]
+        await conn.execute(
+            versions.update()
+            .where(versions.c.id == "00000000000000000000NJGT01")
+            .values(status="published", effective_until=None)
+        )
     if REDIS_URL:
         client = Redis.from_url(REDIS_URL)
         await client.flushdb()

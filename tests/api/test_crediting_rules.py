@@ -171,3 +171,29 @@ async def test_methodology_lifecycle_rules(client, db) -> None:
     assert r.status_code == 422 and r.json()["code"] == "effective_in_past"
     r = await client.patch(f"/v1/admin/methodologies/{mid}", headers=ho, json={"title": "x"})
     assert r.status_code == 409 and r.json()["code"] == "not_a_draft"
+
+
+async def test_time_window_and_duration_reasons_through_the_feed(client, rider) -> None:
+    _citizen, metro = rider
+    now = datetime.now(UTC)
+    r = await push(
+        client,
+        metro,
+        [
+            journey("old", "card-r", "NJM101", "NJM110", now - timedelta(days=7, minutes=1)),
+            journey("future", "card-r", "NJM101", "NJM110", now + timedelta(minutes=6)),
+            journey("quick", "card-r", "NJM101", "NJM102", now - timedelta(hours=3), minutes=1),
+            journey("long", "card-r", "NJM101", "NJM110", now - timedelta(hours=1), minutes=241),
+            journey(
+                "backwards", "card-r", "NJM101", "NJM110", now - timedelta(hours=9), minutes=-20
+            ),
+        ],
+    )
+    assert [(x["external_trip_id"], x["reason"]) for x in r.json()["results"]] == [
+        ("old", "too_old"),
+        ("future", "in_future"),
+        ("quick", "bad_duration"),
+        ("long", "bad_duration"),
+        ("backwards", "bad_duration"),
+    ]
+    assert r.json()["summary"]["rejected"] == 5
