@@ -106,6 +106,11 @@ def validate(settings: Settings) -> None:
         )
     if settings.wechat_appid and not settings.wechat_secret:
         raise SettingsError("PUHUI_WECHAT_APPID is set but PUHUI_WECHAT_SECRET is not")
+    if settings.workers > 1 and not settings.redis_url:
+        raise SettingsError(
+            "PUHUI_WORKERS > 1 needs PUHUI_REDIS_URL: nonces, token revocations, rate limits and "
+            "live events must be shared by every process"
+        )
     if settings.is_production:
         problems = []
         if settings.jwt_secret == DEV_JWT_SECRET or len(settings.jwt_secret) < 32:

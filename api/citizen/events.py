@@ -25,14 +25,22 @@ async def _events(
     async with channels.start_subscription([citizen_channel(citizen_id)]) as subscriber:
         yield ServerSentEventMessage(event="ready", data="{}")
         stream = subscriber.iter_events().__aiter__()
-        while True:
-            try:
-                raw = await asyncio.wait_for(stream.__anext__(), KEEPALIVE_SECONDS)
-            except TimeoutError:
-                yield ServerSentEventMessage(comment="keep-alive")
-                continue
-            message = json.loads(raw)
-            yield ServerSentEventMessage(event=message["event"], data=json.dumps(message["data"]))
+        # One pending read at a time, never cancelled by the keep-alive timer: cancelling the
+        # subscriber's generator mid-read would end it, and with it the stream.
+        pending = asyncio.ensure_future(stream.__anext__())
+        try:
+            while True:
+                done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE_SECONDS)
+                if not done:
+                    yield ServerSentEventMessage(comment="keep-alive")
+                    continue
+                message = json.loads(pending.result())
+                pending = asyncio.ensure_future(stream.__anext__())
+                yield ServerSentEventMessage(
+                    event=message["event"], data=json.dumps(message["data"])
+                )
+        finally:
+            pending.cancel()
 
 
 @get(

@@ -102,7 +102,8 @@ async def _next_event(lines: AsyncIterator[str]) -> tuple[str, str]:
     raise AssertionError("stream ended")
 
 
-async def test_sse_delivers_points_credited(live, db, settings) -> None:
+async def test_sse_delivers_points_credited(live, db, settings, monkeypatch) -> None:
+    monkeypatch.setattr("api.citizen.events.KEEPALIVE_SECONDS", 0.05)
     async with httpx.AsyncClient(base_url=live, timeout=TIMEOUT) as http:
         citizen, metro = await _setup(http, db, settings)
         h = {"Authorization": f"Bearer {citizen['access_token']}"}
@@ -110,6 +111,11 @@ async def test_sse_delivers_points_credited(live, db, settings) -> None:
             assert stream.headers["content-type"].startswith("text/event-stream")
             lines = stream.aiter_lines()
             assert (await asyncio.wait_for(_next_event(lines), TIMEOUT))[0] == "ready"
+            # keep-alive comments come while nothing happens, and the stream survives them
+            keepalives = 0
+            while keepalives < 3:
+                line = await asyncio.wait_for(lines.__anext__(), TIMEOUT)
+                keepalives += line.startswith(": keep-alive")
             result = await _push_trip(http, metro, "sse-1")
             event, data = await asyncio.wait_for(_next_event(lines), TIMEOUT)
     assert event == "points.credited"
