@@ -30,6 +30,7 @@ def test_environment_is_parsed_and_typed() -> None:
         {"PUHUI_PORT": "eighty"},
         {"PUHUI_DEV_LOGIN": "maybe"},
         {"PUHUI_ENV": "staging"},
+        {"PUHUI_WORKERS": "2"},  # several processes without Redis would not share nonces
         {"PUHUI_DATABASE_URL": "mysql://x"},
         {"PUHUI_WECHAT_APPID": "wx1"},
     ],
@@ -63,3 +64,7 @@ def test_production_refuses_default_secrets_and_dev_login() -> None:
         )
     ok = load({"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG, "PUHUI_DATA_KEY": STRONG})
     assert ok.is_production
+
+
+def test_several_workers_with_redis() -> None:
+    assert load({"PUHUI_WORKERS": "2", "PUHUI_REDIS_URL": "redis://127.0.0.1:6379/0"}).workers == 2
