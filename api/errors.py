@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from api.logging import request_id_var
 from domain import errors as domain_errors
@@ -101,6 +101,31 @@ def integrity_to_problem(_: Request, exc: IntegrityError) -> Response[Any]:
     return problem(409, "conflict", "the request conflicts with data already stored")
 
 
+TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if code:
+            return str(code)
+    return None
+
+
+def dbapi_to_problem(request: Request, exc: DBAPIError) -> Response[Any]:
+    """A transient database conflict: nothing was written, the caller may simply retry."""
+    if _sqlstate(exc) in TRANSIENT_SQLSTATES:
+        log.warning("transient database conflict", extra={"sqlstate": _sqlstate(exc)})
+        return problem(
+            503,
+            "transient_conflict",
+            "a concurrent request got in the way; retry",
+            headers={"Retry-After": "1"},
+        )
+    return internal_to_problem(request, exc)
+
+
 def internal_to_problem(_: Request, exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc)
     return problem(
@@ -113,5 +138,6 @@ HANDLERS: dict[type[Exception], Any] = {
     ValidationException: validation_to_problem,
     HTTPException: http_to_problem,
     IntegrityError: integrity_to_problem,
+    DBAPIError: dbapi_to_problem,
     Exception: internal_to_problem,
 }

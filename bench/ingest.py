@@ -48,6 +48,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent  # the virtualenv's bin/ (puhui lives next to python)
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 PG_ADMIN_URL = os.environ.get("PUHUI_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SHANGHAI = timezone(timedelta(hours=8))  # no DST in China: a fixed offset is exact
 STATUSES = ("credited", "duplicate", "rejected", "capped", "pending")
@@ -76,6 +77,7 @@ class Config:
     workers: int | None
     setup_concurrency: int
     redis_url: str | None
+    redis_always: bool
     seed: int
 
 
@@ -97,8 +99,11 @@ def parse_args(argv: list[str] | None = None) -> Config:
         "--redis",
         dest="redis_url",
         metavar="URL",
-        help="PUHUI_REDIS_URL for the server (events cross workers only through Redis)",
+        default=DEFAULT_REDIS,
+        help=f"PUHUI_REDIS_URL for the server when it runs more than one worker (the service "
+        f"requires it then; default {DEFAULT_REDIS}); 'none' to never set it",
     )
+    p.add_argument("--redis-always", action="store_true", help="set it for one worker too")
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--quick", action="store_true", help="smoke run: 500 citizens, 10,000 trips")
     a = p.parse_args(argv)
@@ -122,7 +127,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         sample=a.sample,
         workers=a.workers,
         setup_concurrency=a.setup_concurrency,
-        redis_url=a.redis_url,
+        redis_url=None if a.redis_url == "none" else a.redis_url,
+        redis_always=a.redis_always,
         seed=a.seed,
     )
 
@@ -462,12 +468,26 @@ class PgActivity(threading.Thread):
                 rows = await conn.fetch(sql, self.db)
                 self.samples += 1
                 for state, wait, query in rows:
-                    head = re.sub(r"\s+", " ", query or "")
-                    head = re.sub(r"\(\$\d+[^)]*(, \$\d+[^)]*)+\)", "(...)", head)[:110]
+                    head = re.sub(r"\s+", " ", (query or "")[:2000])  # linear regexes only
+                    head = re.sub(r"\$\d+(::\w+)?", "?", head)
+                    head = re.sub(r"\?(, \?)+", "?...", head)[:110]
                     self.seen[(head, state, wait)] += 1
                 await asyncio.sleep(0.2)
         finally:
             await conn.close()
+
+    async def table_scans(self) -> dict[str, dict[str, int]]:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url, timeout=10)
+        try:
+            rows = await conn.fetch(
+                "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan,"
+                " n_live_tup FROM pg_stat_user_tables"
+            )
+        finally:
+            await conn.close()
+        return {r["relname"]: dict(r.items()) for r in rows}
 
     def stop(self) -> list[dict[str, Any]]:
         self._stop_flag.set()
@@ -991,19 +1011,15 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
     workers = cfg.workers or (2 if name == "pg" else 1)
     run = secrets.token_hex(3)
     port = free_port()
-    env = service_env(backend.url, port, workers, cfg.redis_url)
+    redis_url = cfg.redis_url if (workers > 1 or cfg.redis_always) else None
+    env = service_env(backend.url, port, workers, redis_url)
     log_path = OUT / f"server-{name}.log"
     print(
         f"\n=== {name}: {cfg.citizens:,} citizens, {cfg.trips:,} trips, batch {cfg.batch}, "
         f"{cfg.clients} clients, {workers} worker(s), sample {cfg.sample}"
-        f"{', redis ' + cfg.redis_url if cfg.redis_url else ''} ===",
+        f"{', redis ' + redis_url if redis_url else ''} ===",
         flush=True,
     )
-    if workers > 1 and not cfg.redis_url and cfg.sample:
-        log(
-            "note: without --redis each worker has its own event channels; an event reaches a "
-            "listener only when its batch and its stream landed on the same worker"
-        )
     result: dict[str, Any] = {"backend": name, "workers": workers}
     log_path.unlink(missing_ok=True)  # a stale log must not be blamed on this run
     server = Server(env, log_path)
@@ -1081,13 +1097,24 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                 + (f"; errors: {listeners.errors[:3]}" if listeners.errors else "")
             )
 
-        activity = None
+        activity, scans_before = None, {}
         if isinstance(backend, PostgresBackend):
             activity = PgActivity(backend.url, backend.db)
+            scans_before = asyncio.run(activity.table_scans())
             activity.start()
         with CpuMeter(server.proc.pid, name == "pg") as ingest_cpu:  # type: ignore[union-attr]
             res = asyncio.run(ingest(server.base, cfg, setup, plan))
         pg_activity = activity.stop() if activity else []
+        pg_scans = []
+        if activity is not None:
+            time.sleep(1)  # table statistics reach pg_stat_user_tables with a small delay
+            after = asyncio.run(activity.table_scans())
+            for table, a in after.items():
+                b = scans_before.get(table, {})
+                d = {k: a[k] - b.get(k, 0) for k in ("seq_scan", "seq_tup_read", "idx_scan")}
+                if any(d.values()):
+                    pg_scans.append({"table": table, **d, "rows_after": a["n_live_tup"]})
+            pg_scans.sort(key=lambda x: -x["seq_tup_read"])
 
         feed_ms: list[float] = []
         missing: list[str] = []
@@ -1114,7 +1141,7 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                     "batch": cfg.batch,
                     "clients": cfg.clients,
                     "sample": cfg.sample,
-                    "redis": bool(cfg.redis_url),
+                    "redis": redis_url or False,
                     "seed": cfg.seed,
                 },
                 "setup_s": round(setup_s, 2),
@@ -1139,6 +1166,7 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                 "batch_latency_ms": dist_summary(res.latencies_ms),
                 "ingest_cpu_s": ingest_cpu.used,
                 "pg_activity_during_ingest": pg_activity,
+                "pg_table_scans_during_ingest": pg_scans,
                 "feed_to_event_ms": dist_summary(feed_ms),
                 "events_received": len(feed_ms),
                 "events_missing": len(missing),
@@ -1173,7 +1201,7 @@ def report(r: dict[str, Any]) -> str:
     lines = [
         f"--- ingest benchmark: {r['backend']} ---",
         f"backend            {r['backend']}  (workers {r['workers']}, server processes "
-        f"{r['server_processes']}, redis {'yes' if c['redis'] else 'no'})",
+        f"{r['server_processes']}, redis {c['redis'] or 'no'})",
         f"config             {c['citizens']:,} citizens, batch {c['batch']}, "
         f"{c['clients']} clients, sample {c['sample']}",
         f"setup              {r['setup_s']:.1f} s (link {su['link_citizens_s']:.1f} s = "
@@ -1211,6 +1239,15 @@ def report(r: dict[str, Any]) -> str:
         lines.append("pg activity        (non-idle backends on average, by statement and wait)")
         for a in r["pg_activity_during_ingest"][:8]:
             lines.append(f"  {a['avg_backends']:5.2f}  {a['wait']:<28} {a['query']}")
+    if r.get("pg_table_scans_during_ingest"):
+        lines.append(
+            "pg table scans     (during ingest: seq scans, rows read by them, index scans)"
+        )
+        for t in r["pg_table_scans_during_ingest"][:6]:
+            lines.append(
+                f"  {t['table']:<20} seq_scan {t['seq_scan']:>7,}  seq_tup_read "
+                f"{t['seq_tup_read']:>14,}  idx_scan {t['idx_scan']:>9,}  rows {t['rows_after']:,}"
+            )
     for e in r["http_error_samples"]:
         lines.append(f"  http error: {e}")
     for e in r["server_log"]["first_errors"]:

@@ -11,7 +11,7 @@ from domain.identity.citizens import active
 from domain.ids import new_id
 from domain.persistence.tables import Binding, BindingCode
 from domain.persistence.uow import UnitOfWork
-from domain.trips.ingest import account_hash
+from domain.trips.ingest import account_hash, ensure_citizen_accounts
 from domain.trips.pending import credit_pending
 
 CODE_TTL = timedelta(minutes=10)
@@ -88,6 +88,7 @@ async def bind(
     )
     uow.bindings.add(binding)
     await uow.flush()
+    await ensure_citizen_accounts(uow, [citizen.id], now)  # the feed's hot path only locks it
     decided = await credit_pending(uow, operator_id, hashed, citizen.id, now)
     return binding, sum(1 for d in decided if d.status.value == "credited")
 

@@ -140,13 +140,20 @@ async def ingest(
 
 
 async def lock_citizen_accounts(uow: UnitOfWork, citizens: list[str], now: datetime) -> dict:
-    ids = [citizen_account_id(c) for c in citizens]
+    """Lock the citizens' accounts in id order. Accounts are opened when an account is linked
+    (`ensure_citizen_account`), so the hot path only locks; a missing one is opened here."""
+    locked = await uow.ledger.lock_accounts([citizen_account_id(c) for c in citizens])
+    missing = [c for c in citizens if citizen_account_id(c) not in locked]
+    if missing:
+        await ensure_citizen_accounts(uow, missing, now)
+        locked |= await uow.ledger.lock_accounts([citizen_account_id(c) for c in missing])
+    return locked
+
+
+async def ensure_citizen_accounts(uow: UnitOfWork, citizens: list[str], now: datetime) -> None:
     await uow.ledger.ensure_accounts(
-        [(citizen_account_id(c), "citizen", c) for c in citizens]
-        + [(crediting.ISSUANCE, "system", None)],
-        now,
+        [(citizen_account_id(c), "citizen", c) for c in sorted(citizens)], now
     )
-    return await uow.ledger.lock_accounts(ids)
 
 
 def summarize(results: list[RecordResult]) -> dict[str, int]:
