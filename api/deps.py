@@ -25,7 +25,7 @@ async def provide_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
     services: Services = state.services
     async with services.db.unit_of_work() as uow:
         yield uow
-    publish(services.channels, uow.events)
+    await publish(services.channels, services.redis, uow.events)
 
 
 def provide_services(state: State) -> Services:

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from api.events import publish
 from api.services import Services
-from domain.persistence.uow import UnitOfWork
 from domain.trips.ingest import MAX_BATCH, ingest
 from integrations.bikeshare.mds import read_mds_trips
 from integrations.bikeshare.pull import MdsError, MdsHourNotReady, MdsPullClient
@@ -73,14 +72,10 @@ async def pull_hour(
             items = read_mds_trips(records[start : start + MAX_BATCH])
             result = await ingest(uow, services.protector, operator_id, items, now)
             credited += result.summary["credited"]
-        _publish(services, uow)
+        await publish(services.channels, services.redis, uow.events)
     return await _finish(
         services, operator_id, hour, now, "done", records=len(records), credited=credited
     )
-
-
-def _publish(services: Services, uow: UnitOfWork) -> None:
-    publish(services.channels, uow.events)
 
 
 async def _finish(

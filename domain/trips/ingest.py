@@ -79,17 +79,28 @@ async def ingest(
     )
     for d in drafts.values():
         d.citizen_id = linked.get(d.account_hash)
-    citizens = sorted({d.citizen_id for d in drafts.values() if d.citizen_id})
-    accounts = await lock_citizen_accounts(uow, citizens, now)  # serializes per citizen from here
 
+    # Everything that needs no lock first: the replay filter, consents, methodology, the rules.
     existing = await uow.trips.existing(operator_id, drafts)
     fresh = [d for d in drafts.values() if d.record.external_trip_id not in existing]
-    consents = await uow.citizens.consents(citizens)
+    consents = await uow.citizens.consents(sorted({d.citizen_id for d in fresh if d.citizen_id}))
     for d in fresh:
         if d.citizen_id is not None:
             d.consent_given_at = consents.get(d.citizen_id)
     book = await load_book(uow)
     candidates = [d for d in fresh if crediting.assess(d, book, now)]
+
+    # Crediting holds the citizens' account locks, from here to commit, so keep this part short.
+    citizens = sorted({d.citizen_id for d in candidates})
+    accounts = await lock_citizen_accounts(uow, citizens, now)
+    if candidates:  # a concurrent batch may have stored some of them before we got the locks
+        late = await uow.trips.existing(
+            operator_id, (d.record.external_trip_id for d in candidates)
+        )
+        if late:
+            existing |= late
+            fresh = [d for d in fresh if d.record.external_trip_id not in late]
+            candidates = [d for d in candidates if d.record.external_trip_id not in late]
     await crediting.credit(uow, candidates, accounts, now)
 
     inserted = await uow.trips.insert_new([d.row() for d in fresh])
