@@ -18,10 +18,11 @@ import re
 import threading
 from collections import deque
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from integrations.local_server import LocalServer
 
 PATH = "/trips"
 _HOUR = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
@@ -32,7 +33,7 @@ def hour_key(hour: datetime) -> str:
     return hour.astimezone(UTC).strftime("%Y-%m-%dT%H")
 
 
-class FakeMdsProvider:
+class FakeMdsProvider(LocalServer):
     """An MDS provider with trips per hour, hours not yet processed, and scriptable failures."""
 
     def __init__(
@@ -54,14 +55,7 @@ class FakeMdsProvider:
         self._not_ready: set[str] = set()
         self._failures: deque[int] = deque()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(_handler_for(self), host=host, port=port, name="fake-mds")
 
     # -- scripting ------------------------------------------------------------------------------
 
@@ -84,37 +78,6 @@ class FakeMdsProvider:
         """Answer the next `times` requests with `status`, whatever they ask."""
         with self._lock:
             self._failures.extend([status] * times)
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> FakeMdsProvider:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-mds",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> FakeMdsProvider:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- protocol -------------------------------------------------------------------------------
 

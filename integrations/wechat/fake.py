@@ -16,10 +16,11 @@ import json
 import secrets
 import threading
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from integrations.local_server import LocalServer
 
 PATH = "/sns/jscode2session"
 
@@ -36,7 +37,7 @@ ERRMSG: dict[int, str] = {
 }
 
 
-class FakeWeChatServer:
+class FakeWeChatServer(LocalServer):
     """A code2Session server with a registry of one-time codes and scriptable failures."""
 
     def __init__(
@@ -57,14 +58,7 @@ class FakeWeChatServer:
         self._used: set[str] = set()
         self._failures: deque[int] = deque()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(_handler_for(self), host=host, port=port, name="fake-wechat")
 
     # -- scripting ------------------------------------------------------------------------------
 
@@ -79,37 +73,6 @@ class FakeWeChatServer:
         """Answer the next `times` requests with `errcode`, whatever they ask."""
         with self._lock:
             self._failures.extend([errcode] * times)
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> FakeWeChatServer:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-wechat",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> FakeWeChatServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- protocol -------------------------------------------------------------------------------
 
