@@ -12,8 +12,12 @@ by 8 days in the database. Ingest (timed): T journeys in batches of B from C con
 each request HMAC-signed as API.md says. Meanwhile S sampled citizens listen on
 GET /v1/me/events; each of them has exactly one trip, in a batch sent mid-run, so
 event arrival - batch send time is the feed-to-event latency. The server's process tree RSS is
-polled every 0.2 s. Figures are printed and written to bench/out/ingest-<backend>.json; the
-server's output goes to bench/out/server-<backend>.log.
+polled every 0.2 s. With more than one worker the service needs Redis (PUHUI_REDIS_URL: nonces,
+revocations, rate limits and live events shared by every process): --redis, default
+redis://127.0.0.1:6379/14. On PostgreSQL, pg_stat_activity is sampled during the ingest and
+pg_stat_user_tables diffed, to show where the database spends its time. Figures are printed
+and written to bench/out/ingest-<backend>.json; the server's output goes to
+bench/out/server-<backend>.log.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ BIN = Path(sys.executable).parent  # the virtualenv's bin/ (puhui lives next to 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 PG_ADMIN_URL = os.environ.get("PUHUI_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SHANGHAI = timezone(timedelta(hours=8))  # no DST in China: a fixed offset is exact
+MAX_RETRIES = 3  # per batch, on 503 transient_conflict
 STATUSES = ("credited", "duplicate", "rejected", "capped", "pending")
 
 # Crediting parameters of NJ-GT v1 (METHODOLOGY.md) that the trip generator keeps clear of.
@@ -115,7 +120,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         p.error("--clients and --setup-concurrency must be >= 1, --sample >= 0")
     if a.sample >= citizens:
         p.error("--sample must be below --citizens")
-    if trips < a.sample + (citizens - a.sample):
+    if trips < citizens:
         p.error("--trips must be at least --citizens (every citizen gets a trip)")
     backends = ["pg", "sqlite"] if a.backend == "both" else [a.backend]
     return Config(
@@ -922,6 +927,7 @@ class IngestResult:
     sent_at: dict[int, float]  # batch index -> perf_counter just before the request went out
     summary: Counter[str]
     http_errors: list[str]
+    retries: list[str]
     records_in_responses: int
 
 
@@ -934,6 +940,7 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
     sent_at: dict[int, float] = {}
     summary: Counter[str] = Counter()
     errors: list[str] = []
+    retries: list[str] = []
     records = 0
     total = len(plan.batches)
     step = max(total // 10, 1)
@@ -952,13 +959,24 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
                 except asyncio.QueueEmpty:
                     return
                 body, sha, _ = plan.batches[i]
-                headers = signed_headers(setup.key_id, setup.secret, path, sha)
                 t0 = time.perf_counter()
                 sent_at[i] = t0
-                try:
-                    r = await client.post(path, content=body, headers=headers)
-                except httpx.HTTPError as exc:
-                    errors.append(f"batch {i}: {exc!r}")
+                r = None
+                for attempt in range(1 + MAX_RETRIES):
+                    # A fresh nonce and timestamp per attempt; 503 transient_conflict is the
+                    # service's "nothing was written, retry" (API errors: Retry-After).
+                    headers = signed_headers(setup.key_id, setup.secret, path, sha)
+                    try:
+                        r = await client.post(path, content=body, headers=headers)
+                    except httpx.HTTPError as exc:
+                        errors.append(f"batch {i}: {exc!r}")
+                        r = None
+                        break
+                    if r.status_code != 503 or attempt == MAX_RETRIES:
+                        break
+                    retries.append(f"batch {i}: {r.text[:200]}")
+                    await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                if r is None:
                     continue
                 latencies.append((time.perf_counter() - t0) * 1000)
                 if r.status_code != 200:
@@ -981,6 +999,7 @@ async def ingest(base: str, cfg: Config, setup: Setup, plan: Plan) -> IngestResu
         sent_at=sent_at,
         summary=summary,
         http_errors=errors,
+        retries=retries,
         records_in_responses=records,
     )
 
@@ -1160,6 +1179,8 @@ def run_backend(cfg: Config, name: str) -> dict[str, Any]:
                 "summary": {s: res.summary.get(s, 0) for s in STATUSES},
                 "http_errors": len(res.http_errors),
                 "http_error_samples": res.http_errors[:5],
+                "retries_503": len(res.retries),
+                "retry_samples": res.retries[:3],
                 "wall_s": round(res.wall_s, 2),
                 "credited_per_s": round(credited / res.wall_s, 1),
                 "records_per_s": round(res.records_in_responses / res.wall_s, 1),
@@ -1213,7 +1234,8 @@ def report(r: dict[str, Any]) -> str:
             for k, v in r["setup"]["request_latency_ms"].items()
         ),
         f"trips sent         {r['trips_sent']:,} in {r['batches']} batches "
-        f"({r['records_in_responses']:,} results back, {r['http_errors']} HTTP errors)",
+        f"({r['records_in_responses']:,} results back, {r['http_errors']} HTTP errors, "
+        f"{r['retries_503']} retries after 503)",
         "statuses           " + ", ".join(f"{k} {s[k]:,}" for k in STATUSES),
         f"wall time          {r['wall_s']:.2f} s",
         f"throughput         {r['credited_per_s']:,.0f} credited trips/s, "
@@ -1248,6 +1270,8 @@ def report(r: dict[str, Any]) -> str:
                 f"  {t['table']:<20} seq_scan {t['seq_scan']:>7,}  seq_tup_read "
                 f"{t['seq_tup_read']:>14,}  idx_scan {t['idx_scan']:>9,}  rows {t['rows_after']:,}"
             )
+    for e in r.get("retry_samples", []):
+        lines.append(f"  retried: {e}")
     for e in r["http_error_samples"]:
         lines.append(f"  http error: {e}")
     for e in r["server_log"]["first_errors"]:

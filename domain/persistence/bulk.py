@@ -10,6 +10,7 @@ flushed twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ARRAY, Table, bindparam, func, literal, select, text
@@ -151,30 +152,45 @@ async def lookup(
     *,
     key: str,
     values: Sequence[Any],
-    equal: dict[str, Any],
-    extra_where: str = "",
+    where: str = "",
+    params: dict[str, Any] | None = None,
+    for_update: bool = False,
 ) -> list[Any]:
-    """Rows of `table` whose `key` is one of `values` and whose `equal` columns match.
+    """Rows of `table` (alias `t`) whose `key` is one of `values` and that satisfy `where`
+    (an SQL condition over `t` with :named `params`, written by our code only).
 
-    On PostgreSQL a LATERAL index lookup per value: one statement, and the plan stays an index
-    probe per key even before the table has statistics (a table filled a minute ago)."""
+    On PostgreSQL a LATERAL index probe per value, in the order of `values` (so FOR UPDATE locks
+    rows in that order): one statement, and the plan stays a probe per key even before the table
+    has statistics (a table filled a minute ago) and whatever its size."""
     if not values:
         return []
+    params = params or {}
+    condition = f"t.{key} = u.v" + (f" AND {where}" if where else "")
+    selected = ", ".join("t." + c for c in columns)
     if is_pg(session):
-        conditions = [f"t.{key} = u.v", *(f"t.{c} = :{c}" for c in equal)]
-        if extra_where:
-            conditions.append(extra_where)
+        lock = " FOR UPDATE" if for_update else ""
         sql = (
-            f"SELECT {', '.join('t.' + c for c in columns)} "
-            f"FROM unnest(CAST(:v AS {_pg_type(table, key)}[])) AS u(v) "
-            f"CROSS JOIN LATERAL (SELECT * FROM {table.name} t WHERE {' AND '.join(conditions)} "
-            "OFFSET 0) t"  # OFFSET 0 keeps the planner from flattening the per-key probe
-        )
-        params = {"v": list(values), **equal}
-        return list(await session.execute(_bound(sql, ["v", *equal]), params))
-    stmt = select(*(table.c[c] for c in columns)).where(
-        table.c[key].in_(list(values)), *(table.c[c] == v for c, v in equal.items())
+            f"SELECT {selected} FROM unnest(CAST(:v AS {_pg_type(table, key)}[])) "
+            f"WITH ORDINALITY AS u(v, n) CROSS JOIN LATERAL "
+            f"(SELECT * FROM {table.name} t WHERE {condition} OFFSET 0{lock}) t ORDER BY u.n"
+        )  # OFFSET 0 keeps the planner from flattening the per-key probe
+        stmt = _bound(sql, ["v", *params])
+        return list(await session.execute(stmt, {"v": list(values), **params}))
+    sql = f"SELECT {selected} FROM {table.name} t WHERE t.{key} IN :v" + (
+        f" AND {where}" if where else ""
     )
-    if extra_where:
-        stmt = stmt.where(text(extra_where.replace("t.", "")))
-    return list(await session.execute(stmt))
+    stmt = text(sql).bindparams(bindparam("v", expanding=True), *(bindparam(p) for p in params))
+    return list(await session.execute(stmt, {"v": list(values), **params}))
+
+
+def utc_param(session: AsyncSession, moment: datetime) -> datetime:
+    """A timestamp bound into raw SQL: SQLite keeps UTC naive, as UTCDateTime does."""
+    return moment if is_pg(session) else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A timestamp read by raw SQL: SQLite gives text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

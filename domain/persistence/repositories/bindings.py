@@ -45,8 +45,8 @@ class BindingRepository:
             ["account_hash", "citizen_id"],
             key="account_hash",
             values=sorted(set(account_hashes)),
-            equal={"operator_id": operator_id},
-            extra_where="t.unbound_at IS NULL",
+            where="t.operator_id = :op AND t.unbound_at IS NULL",
+            params={"op": operator_id},
         )
         return {h: c for h, c in rows}
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.persistence.bulk import as_utc, lookup
 from domain.persistence.tables import Citizen
 
 
@@ -25,12 +26,15 @@ class CitizenRepository:
 
     async def consents(self, citizen_ids: list[str]) -> dict[str, datetime | None]:
         """consent_given_at of active citizens, by id."""
-        if not citizen_ids:
-            return {}
-        stmt = select(Citizen.id, Citizen.consent_given_at).where(
-            Citizen.id.in_(citizen_ids), Citizen.status == "active"
+        rows = await lookup(
+            self.session,
+            Citizen.__table__,
+            ["id", "consent_given_at"],
+            key="id",
+            values=sorted(set(citizen_ids)),
+            where="t.status = 'active'",
         )
-        return {cid: at for cid, at in await self.session.execute(stmt)}
+        return {cid: as_utc(at) for cid, at in rows}
 
     def add(self, citizen: Citizen) -> None:
         self.session.add(citizen)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger.chain import GENESIS
-from domain.persistence.bulk import insert_many, one_of, update_many, upsert_many
+from domain.persistence.bulk import insert_many, lookup, update_many, upsert_many
 from domain.persistence.tables import CitizenDay, LedgerAccount, PointsLot, Posting
 
 ACCOUNTS = LedgerAccount.__table__
@@ -64,17 +64,16 @@ class LedgerRepository:
         await insert_many(self.session, ACCOUNTS, rows, skip_conflicts_on=["id"])
 
     async def lock_accounts(self, ids: Sequence[str]) -> dict[str, AccountState]:
-        """Lock accounts in a stable order (no deadlocks) and return their state by id."""
-        if not ids:
-            return {}
-        c = ACCOUNTS.c
-        stmt = (
-            select(c.id, c.balance, c.entries, c.head_hash, c.reduction_g_total)
-            .where(one_of(self.session, c.id, sorted(set(ids))))
-            .order_by(c.id)
-            .with_for_update()
+        """Lock accounts in id order (no deadlocks) and return their state by id."""
+        rows = await lookup(
+            self.session,
+            ACCOUNTS,
+            ["id", "balance", "entries", "head_hash", "reduction_g_total"],
+            key="id",
+            values=sorted(set(ids)),
+            for_update=True,
         )
-        return {row[0]: AccountState(*row) for row in await self.session.execute(stmt)}
+        return {row[0]: AccountState(*row) for row in rows}
 
     async def account(self, account_id: str) -> LedgerAccount | None:
         return await self.session.get(LedgerAccount, account_id)
@@ -114,21 +113,24 @@ class LedgerRepository:
         return list((await self.session.execute(stmt)).scalars())
 
     async def days(self, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], DayTotals]:
-        keys = list(set(keys))
+        keys = set(keys)
         if not keys:
             return {}
-        c = DAYS.c
-        citizens = sorted({k[0] for k in keys})
-        stmt = select(c.citizen_id, c.day, c.trips, c.points, c.reduction_g).where(
-            one_of(self.session, c.citizen_id, citizens),
-            c.day.between(min(k[1] for k in keys), max(k[1] for k in keys)),
+        rows = await lookup(
+            self.session,
+            DAYS,
+            ["citizen_id", "day", "trips", "points", "reduction_g"],
+            key="citizen_id",
+            values=sorted({k[0] for k in keys}),
+            where="t.day BETWEEN :lo AND :hi",
+            params={"lo": min(k[1] for k in keys), "hi": max(k[1] for k in keys)},
         )
-        wanted = set(keys)
-        return {
-            (cid, day): DayTotals(trips, points, grams)
-            for cid, day, trips, points, grams in await self.session.execute(stmt)
-            if (cid, day) in wanted
-        }
+        out = {}
+        for cid, day, trips, points, grams in rows:
+            day = date.fromisoformat(day) if isinstance(day, str) else day
+            if (cid, day) in keys:
+                out[(cid, day)] = DayTotals(trips, points, grams)
+        return out
 
     async def save_days(self, rows: list[dict[str, Any]]) -> None:
         await upsert_many(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.bulk import insert_many, lookup, one_of
+from domain.persistence.bulk import as_utc, insert_many, lookup, utc_param
 from domain.persistence.dialect import insert
 from domain.persistence.tables import OpenTap, Trip
 
@@ -34,7 +34,8 @@ class TripRepository:
             ["external_trip_id", "id", "status", "points"],
             key="external_trip_id",
             values=sorted(set(external_ids)),
-            equal={"operator_id": operator_id},
+            where="t.operator_id = :op",
+            params={"op": operator_id},
         )
         return {ext: StoredOutcome(id=i, status=s, points=p) for ext, i, s, p in rows}
 
@@ -55,16 +56,16 @@ class TripRepository:
         self, citizen_ids: Iterable[str], lo: datetime, hi: datetime
     ) -> list[tuple[str, datetime, datetime]]:
         """(citizen, start, end) of credited trips that may overlap [lo, hi]."""
-        ids = list(set(citizen_ids))
-        if not ids:
-            return []
-        stmt = select(Trip.citizen_id, Trip.started_at, Trip.ended_at).where(
-            one_of(self.session, Trip.citizen_id, ids),
-            Trip.status == "credited",
-            Trip.ended_at > lo,
-            Trip.started_at < hi,
+        rows = await lookup(
+            self.session,
+            Trip.__table__,
+            ["citizen_id", "started_at", "ended_at"],
+            key="citizen_id",
+            values=sorted(set(citizen_ids)),
+            where="t.status = 'credited' AND t.ended_at > :lo AND t.started_at < :hi",
+            params={"lo": utc_param(self.session, lo), "hi": utc_param(self.session, hi)},
         )
-        return [(c, s, e) for c, s, e in await self.session.execute(stmt)]
+        return [(c, as_utc(s), as_utc(e)) for c, s, e in rows]
 
     async def update_outcomes(self, rows: list[dict[str, Any]]) -> None:
         if rows:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.persistence.base import Base, PublicId
@@ -14,9 +14,17 @@ class Trip(Base):
     __tablename__ = "trips"
     __table_args__ = (
         UniqueConstraint("operator_id", "external_trip_id"),
+        # No other index leads with operator_id: the per-key replay probe must land on the
+        # unique one even on a young table without statistics.
         Index("ix_trips_citizen_ended", "citizen_id", "ended_at"),
-        Index("ix_trips_pending_account", "operator_id", "account_hash", "status"),
-        Index("ix_trips_operator_received", "operator_id", "received_at"),
+        Index(
+            "ix_trips_pending_account",
+            "account_hash",
+            "operator_id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index("ix_trips_day_operator", "day", "operator_id"),  # reconciliation, statistics
     )
 
     id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
