@@ -1,7 +1,7 @@
 """mds pull feeds
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0002a
 Create Date: 2026-11-25 13:01:00.133812+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0002"
+down_revision: str | None = "0002a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
