@@ -135,4 +135,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(sa.text("DELETE FROM ledger_accounts WHERE kind = 'system'"))
-    op.execute(sa.text(f"DELETE FROM methodology_versions WHERE id = '{NJ_GT_V1_ID}'"))
+    op.execute(
+        sa.text("DELETE FROM methodology_versions WHERE id = :id").bindparams(id=NJ_GT_V1_ID)
+    )
