@@ -20,7 +20,3 @@ class Principal(msgspec.Struct, frozen=True):
     family_id: str
     role: Role | None = None
     merchant_id: str | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.kind == "staff"

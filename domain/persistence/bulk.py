@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Table, bindparam, func, literal, select, text
+from sqlalchemy import Table, bindparam, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,15 +134,6 @@ async def upsert_many(
     await session.execute(
         stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows)
     )
-
-
-def one_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> Any:
-    """`column IN values`. On PostgreSQL `IN (SELECT unnest(array))`: one prepared statement
-    for any length, and a semi-join the planner runs on the column's index (`= ANY(array)`
-    compares every candidate row with every value instead)."""
-    if is_pg(session):
-        return column.in_(select(func.unnest(literal(list(values), ARRAY(column.type)))))
-    return column.in_(list(values))
 
 
 async def lookup(
