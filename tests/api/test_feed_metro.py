@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.clock import shanghai_date
 from domain.crypto import DataProtector
 from domain.network.demo import nanjing_demo
 from tests.helpers import (
@@ -62,7 +63,9 @@ async def test_a_journey_becomes_points(client: AsyncTestClient, metro, db) -> N
     me = (await client.get("/v1/me", headers=bearer(citizen["access_token"]))).json()
     assert me["points"]["balance"] == expected_g
     assert me["reductions"]["total_g"] == expected_g
-    assert me["reductions"]["today_g"] == expected_g
+    # "today" is the Shanghai day: a trip that ended before midnight there is yesterday's
+    same_day = shanghai_date(end) == shanghai_date(datetime.now(UTC))
+    assert me["reductions"]["today_g"] == (expected_g if same_day else 0)
     assert me["bindings_count"] == 1
 
     trips = (await client.get("/v1/me/trips", headers=bearer(citizen["access_token"]))).json()
