@@ -137,12 +137,12 @@ async def ingest(
             ext, d.status.value, d.reason.value if d.reason else None, d.id, d.points
         )
     for i, ext in twins:
-        first = drafts[ext]
+        first = next(r for r in results if r is not None and r.external_trip_id == ext)
         results[i] = RecordResult(
             ext,
             Status.DUPLICATE.value,
             Reason.DUPLICATE.value,
-            first.id,
+            first.trip_id,  # the stored trip, whichever request stored it
             0,
             "repeated within the batch",
         )

@@ -189,3 +189,21 @@ async def test_retroactive_credit_after_linking(client, metro, db) -> None:
     assert r.json()["results"][0]["status"] == "duplicate"
     me2 = (await client.get("/v1/me", headers=bearer(citizen["access_token"]))).json()
     assert me2["points"]["balance"] == me["points"]["balance"]
+
+
+async def test_a_trip_repeated_within_a_batch_is_credited_once(client, metro, db) -> None:
+    citizen = await citizen_login(client)
+    await consent(client, citizen, db)
+    await link_account(client, citizen, metro, "card-twice")
+    end = datetime.now(UTC) - timedelta(minutes=30)
+    trip = journey("tw1", "card-twice", "NJM101", "NJM110", end)
+    first, again = (await push(client, metro, [trip, trip])).json()["results"]
+    assert first["status"] == "credited"
+    assert (again["status"], again["trip_id"], again["points"]) == (
+        "duplicate",
+        first["trip_id"],
+        0,
+    )
+    # repeated in a later batch too: both copies point at the stored trip
+    later = (await push(client, metro, [trip, trip])).json()["results"]
+    assert [r["trip_id"] for r in later] == [first["trip_id"]] * 2
