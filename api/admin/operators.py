@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
 from litestar import Controller, delete, get, post
 
 from api.admin.schemas import (
@@ -49,7 +50,7 @@ class AdminOperatorController(Controller):
         )
         base = _out(op)
         return OperatorCreated(
-            **{f: getattr(base, f) for f in base.__struct_fields__},
+            **msgspec.structs.asdict(base),
             key=IssuedKeyOut(key_id=key.key_id, secret=key.secret),
         )
 
@@ -71,7 +72,7 @@ class AdminOperatorController(Controller):
         keys = await uow.operators.all_keys(operator_id)
         base = _out(op)
         return OperatorDetail(
-            **{f: getattr(base, f) for f in base.__struct_fields__},
+            **msgspec.structs.asdict(base),
             keys=[
                 KeyOut(key_id=k.id, created_at=k.created_at, revoked_at=k.revoked_at) for k in keys
             ],

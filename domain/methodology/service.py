@@ -36,6 +36,23 @@ def _checked_params(params: dict[str, Any]) -> dict[str, Any]:
     return to_json(parsed)
 
 
+def _audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    version: MethodologyVersion,
+    before: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    record(uow, actor, action, "methodology", version.id, before, summary(version), now)
+
+
+def _checked_class(methodology_class: str) -> str:
+    if methodology_class not in CLASSES:
+        raise InvalidInput("methodology_class must be I or II", code="invalid_methodology")
+    return methodology_class
+
+
 async def create_draft(
     uow: UnitOfWork,
     actor: Actor,
@@ -47,8 +64,7 @@ async def create_draft(
     description: str,
     now: datetime,
 ) -> MethodologyVersion:
-    if methodology_class not in CLASSES:
-        raise InvalidInput("methodology_class must be I or II", code="invalid_methodology")
+    methodology_class = _checked_class(methodology_class)
     existing = await uow.methodologies.versions(code, for_update=True)
     version = MethodologyVersion(
         id=new_id(),
@@ -62,7 +78,7 @@ async def create_draft(
         created_at=now,
     )
     uow.methodologies.add(version)
-    record(uow, actor, "methodology.create", "methodology", version.id, None, summary(version), now)
+    _audit(uow, actor, "methodology.create", version, None, now)
     return version
 
 
@@ -86,12 +102,8 @@ async def update_draft(
         if field in changes:
             setattr(version, field, changes[field])
     if "methodology_class" in changes:
-        if changes["methodology_class"] not in CLASSES:
-            raise InvalidInput("methodology_class must be I or II", code="invalid_methodology")
-        version.methodology_class = changes["methodology_class"]
-    record(
-        uow, actor, "methodology.update", "methodology", version.id, before, summary(version), now
-    )
+        version.methodology_class = _checked_class(changes["methodology_class"])
+    _audit(uow, actor, "methodology.update", version, before, now)
     return version
 
 
@@ -103,9 +115,7 @@ async def submit(
         raise Conflict("only a draft can be submitted for review", code="not_a_draft")
     before = summary(version)
     version.status = "in_review"
-    record(
-        uow, actor, "methodology.submit", "methodology", version.id, before, summary(version), now
-    )
+    _audit(uow, actor, "methodology.submit", version, before, now)
     return version
 
 
@@ -128,9 +138,7 @@ async def publish(
         if v.effective_until is None or v.effective_until > start:
             v.effective_until = start
     version.status, version.effective_from, version.published_at = "published", start, now
-    record(
-        uow, actor, "methodology.publish", "methodology", version.id, before, summary(version), now
-    )
+    _audit(uow, actor, "methodology.publish", version, before, now)
     return version
 
 
@@ -144,7 +152,5 @@ async def retire(
     version.status = "retired"
     if version.effective_until is None or version.effective_until > now:
         version.effective_until = max(now, version.effective_from or now)
-    record(
-        uow, actor, "methodology.retire", "methodology", version.id, before, summary(version), now
-    )
+    _audit(uow, actor, "methodology.retire", version, before, now)
     return version
