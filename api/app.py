@@ -15,20 +15,28 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.stores.registry import StoreRegistry
 
 from api import logging as puhui_logging
+from api.admin.adjustments import AdminAdjustmentController
 from api.admin.audit import AdminAuditController
 from api.admin.feeds import AdminFeedController
 from api.admin.merchants import AdminMerchantController
 from api.admin.methodologies import AdminMethodologyController
 from api.admin.networks import AdminNetworkController
+from api.admin.offers import AdminOfferController
 from api.admin.operators import AdminOperatorController
 from api.admin.staff import AdminStaffController
+from api.admin.vouchers import AdminDonationController, AdminVoucherController
 from api.auth.controller import AuthController
 from api.citizen.bindings import BindingController
+from api.citizen.donations import DonationProjectController, MyDonationController
 from api.citizen.events import events, stream
 from api.citizen.history import HistoryController
 from api.citizen.me import MeController
+from api.citizen.offers import OfferController
+from api.citizen.vouchers import VoucherController
 from api.deps import DEPENDENCIES
 from api.errors import HANDLERS
+from api.merchant.offers import MerchantApplicationController, MerchantOfferController
+from api.merchant.redemptions import MerchantController
 from api.middleware import RequestIdASGI
 from api.operator.controller import OperatorController
 from api.public.disclosure import PublicController
@@ -103,6 +111,13 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             MeController,
             BindingController,
             HistoryController,
+            OfferController,
+            VoucherController,
+            DonationProjectController,
+            MyDonationController,
+            MerchantController,
+            MerchantOfferController,
+            MerchantApplicationController,
             events,
             stream,
             OperatorController,
@@ -114,6 +129,10 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             AdminStaffController,
             AdminMerchantController,
             AdminAuditController,
+            AdminOfferController,
+            AdminAdjustmentController,
+            AdminDonationController,
+            AdminVoucherController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,

@@ -13,11 +13,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from api.logging import request_id_var
 from domain import errors as domain_errors
+from domain.vouchers.tokens import BadToken
 
 log = logging.getLogger("puhui.errors")
 MEDIA_TYPE = "application/problem+json"
 
 _DOMAIN_STATUS: list[tuple[type[domain_errors.DomainError], int]] = [
+    (BadToken, 400),
     (domain_errors.NotFound, 404),
     (domain_errors.Conflict, 409),
     (domain_errors.InvalidInput, 422),

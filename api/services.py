@@ -19,6 +19,7 @@ from domain.identity.wechat import WeChatLogin
 from domain.network.service import NetworkCache
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
+from domain.vouchers.keys import KeyRing
 
 
 class Services:
@@ -43,6 +44,7 @@ class Services:
         self.once: OnceCache = RedisOnceCache(self.redis) if self.redis else MemoryOnceCache()
         self.channels = channels_plugin(self.redis)
         self.networks = NetworkCache()
+        self.keys = KeyRing(self.protector)
         self._root_store = RedisStore(self.redis, namespace="puhui") if self.redis else None
         self._stores: dict[str, Store] = {}
 

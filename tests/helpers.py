@@ -33,7 +33,11 @@ async def citizen_login(client: AsyncTestClient, openid: str | None = None) -> d
 
 
 async def make_staff(
-    db: Database, username: str, role: Role, merchant_id: str | None = None
+    db: Database,
+    username: str,
+    role: Role,
+    merchant_id: str | None = None,
+    store_id: str | None = None,
 ) -> str:
     async with db.unit_of_work() as uow:
         account = await staff.create(
@@ -43,6 +47,7 @@ async def make_staff(
             password=PASSWORD,
             role=role,
             merchant_id=merchant_id,
+            store_id=store_id,
             now=utcnow(),
         )
         return account.id

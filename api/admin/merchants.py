@@ -1,18 +1,19 @@
-"""/v1/admin/merchants: alliance merchants (the economy adds stores, offers and approval)."""
+"""/v1/admin/merchants: alliance merchants (review applications, register directly) and stores."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from litestar import Controller, get, post
+from litestar.params import Parameter
 
-from api.admin.schemas import MerchantCreate, MerchantOut
+from api.admin.schemas import MerchantCreate, MerchantOut, StoreIn, StoreOut
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
+from domain import merchants
 from domain.audit import Actor
 from domain.identity.principal import Role
-from domain.merchants import create_merchant
-from domain.persistence.tables import Merchant
+from domain.persistence.tables import Merchant, Store
 from domain.persistence.uow import UnitOfWork
 
 WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
@@ -20,7 +21,26 @@ READ = staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)
 
 
 def _out(m: Merchant) -> MerchantOut:
-    return MerchantOut(merchant_id=m.id, name=m.name, status=m.status, created_at=m.created_at)
+    return MerchantOut(
+        merchant_id=m.id,
+        name=m.name,
+        status=m.status,
+        contact_name=m.contact_name,
+        contact_phone=m.contact_phone,
+        address=m.address,
+        decided_at=m.decided_at,
+        created_at=m.created_at,
+    )
+
+
+def _store(s: Store) -> StoreOut:
+    return StoreOut(
+        store_id=s.id,
+        merchant_id=s.merchant_id,
+        name=s.name,
+        address=s.address,
+        created_at=s.created_at,
+    )
 
 
 class AdminMerchantController(Controller):
@@ -28,18 +48,43 @@ class AdminMerchantController(Controller):
     tags = ["admin"]
     security = [{"BearerToken": []}]
 
-    @post("/", guards=[WRITE], summary="Register an alliance merchant")
+    @post("/", guards=[WRITE], summary="Register an alliance merchant (approved at once)")
     async def create(
         self, data: MerchantCreate, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> MerchantOut:
-        return _out(await create_merchant(uow, actor, data.name, now))
+        return _out(await merchants.create_merchant(uow, actor, data.name, now))
 
-    @get("/", guards=[READ], summary="List merchants")
+    @get("/", guards=[READ], summary="List merchants (e.g. ?status=pending for applications)")
     async def list_merchants(
         self,
         uow: UnitOfWork,
         limit: int = LIMIT,
         cursor: str | None = CURSOR,
+        status: str | None = Parameter(default=None, max_length=16),
     ) -> Page[MerchantOut]:
-        rows = await uow.merchants.list(after=cursor, limit=limit + 1)
+        rows = await uow.merchants.list(after=cursor, limit=limit + 1, status=status)
         return page_of([_out(r) for r in rows], limit, lambda m: m.merchant_id)
+
+    @post(
+        "/{merchant_id:str}/{decision:str}",
+        guards=[WRITE],
+        status_code=200,
+        summary="approve | reject | suspend a merchant",
+    )
+    async def decide(
+        self, merchant_id: str, decision: str, uow: UnitOfWork, actor: Actor, now: datetime
+    ) -> MerchantOut:
+        return _out(await merchants.decide(uow, actor, merchant_id, decision, now))
+
+    @post("/{merchant_id:str}/stores", guards=[WRITE], summary="Add a store to a merchant")
+    async def add_store(
+        self, merchant_id: str, data: StoreIn, uow: UnitOfWork, actor: Actor, now: datetime
+    ) -> StoreOut:
+        return _store(
+            await merchants.add_store(uow, actor, merchant_id, data.name, data.address, now)
+        )
+
+    @get("/{merchant_id:str}/stores", guards=[READ], summary="A merchant's stores")
+    async def stores(self, merchant_id: str, uow: UnitOfWork) -> list[StoreOut]:
+        await merchants.get(uow, merchant_id)
+        return [_store(s) for s in await uow.merchants.stores(merchant_id)]

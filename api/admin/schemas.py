@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -52,6 +52,7 @@ class StaffCreate(msgspec.Struct, forbid_unknown_fields=True):
     password: Text128
     role: Role
     merchant_id: str | None = None
+    store_id: str | None = None
 
 
 class StaffUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -63,6 +64,7 @@ class StaffOut(msgspec.Struct):
     username: str
     role: str
     merchant_id: str | None
+    store_id: str | None
     active: bool
     created_at: datetime
 
@@ -74,7 +76,24 @@ class MerchantCreate(msgspec.Struct, forbid_unknown_fields=True):
 class MerchantOut(msgspec.Struct):
     merchant_id: str
     name: str
-    status: str
+    status: str  # pending | approved | rejected | suspended
+    contact_name: str | None
+    contact_phone: str | None
+    address: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class StoreIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Text128
+    address: Annotated[str, msgspec.Meta(max_length=256)] | None = None
+
+
+class StoreOut(msgspec.Struct):
+    store_id: str
+    merchant_id: str
+    name: str
+    address: str | None
     created_at: datetime
 
 

@@ -24,6 +24,7 @@ def _out(s: Staff) -> StaffOut:
         username=s.username,
         role=s.role,
         merchant_id=s.merchant_id,
+        store_id=s.store_id,
         active=s.active,
         created_at=s.created_at,
     )
@@ -46,6 +47,7 @@ class AdminStaffController(Controller):
             password=data.password,
             role=data.role,
             merchant_id=data.merchant_id,
+            store_id=data.store_id,
             now=now,
         )
         return _out(account)

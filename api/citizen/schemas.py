@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
@@ -86,3 +87,65 @@ class LedgerEntryOut(msgspec.Struct):
     ref: str | None
     seq: int
     hash: str
+
+
+class OfferMerchant(msgspec.Struct):
+    merchant_id: str
+    name: str
+
+
+class OfferOut(msgspec.Struct):
+    offer_id: str
+    merchant: OfferMerchant
+    title: str
+    description: str
+    points_price: int
+    stock_left: int
+    per_citizen_limit: int
+    valid_from: datetime
+    valid_until: datetime
+    voucher_days: int
+
+
+class VoucherIn(msgspec.Struct, forbid_unknown_fields=True):
+    offer_id: Annotated[str, msgspec.Meta(min_length=1, max_length=26)]
+
+
+class VoucherOut(msgspec.Struct):
+    voucher_id: str
+    offer_id: str
+    merchant_id: str
+    code: str  # shown as XXXXX-XXXXX; typed at the counter when a camera cannot scan
+    token: str  # Ed25519-signed; the QR code encodes exactly this
+    qr_url: str
+    status: str  # issued | redeemed | expired | cancelled
+    points: int
+    expires_at: datetime
+    created_at: datetime
+    redeemed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
+    project_id: Annotated[str, msgspec.Meta(min_length=1, max_length=26)]
+    units: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+
+
+class DonationOut(msgspec.Struct):
+    donation_id: str
+    project_id: str
+    units: int
+    points: int
+    created_at: datetime
+
+
+class DonationProjectOut(msgspec.Struct):
+    project_id: str
+    name: str
+    description: str
+    unit_name: str
+    points_per_unit: int
+    active: bool
+    donations: int
+    units: int
+    points: int

@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     )
     cp = sub.add_parser("checkpoint", help="publish a day's ledger checkpoint (default yesterday)")
     cp.add_argument("--day", type=date.fromisoformat, default=None)
+
+    vt = sub.add_parser("verify-token", help="check a voucher token offline (no database)")
+    vt.add_argument("token")
+    vt.add_argument("--keys", required=True, help="JSON from GET /v1/merchant/public-key")
+    vt.add_argument("--now", type=commands.instant, help="ISO instant (default now; naive = UTC)")
     return p
 
 
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return commands.serve()
+        if args.command == "verify-token":
+            return commands.verify_token(args.token, args.keys, args.now)
         return asyncio.run(commands.run_async(args))
     except SettingsError as exc:
         print(f"puhui: {exc}", file=sys.stderr)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
 
 from api.cli.demo import load_demo
 from api.settings import Settings, load
@@ -19,6 +23,7 @@ from domain.ledger.verify import verify_ledger
 from domain.operators import service as operators
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
+from domain.vouchers import tokens
 from migrations import runner
 
 
@@ -40,6 +45,49 @@ def serve() -> int:
         access_log=False,
         timeout_graceful_shutdown=10,  # open SSE streams and WebSockets do not block a deploy
     )
+    return 0
+
+
+class _PublicKey(msgspec.Struct):
+    key_id: str
+    algorithm: str
+    public_key: str  # "active" is ignored: every listed key verifies
+
+
+class _PublicKeys(msgspec.Struct):
+    keys: list[_PublicKey]
+
+
+def instant(text: str) -> datetime:
+    """An ISO 8601 instant for argparse; without an offset it is UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def verify_token(token: str, keys_file: str, now: datetime | None) -> int:
+    """Check a voucher token against the keys a merchant downloaded; no database, no settings.
+
+    Every Ed25519 key listed verifies, active or not (an older key vouches for its own tokens).
+    """
+    try:
+        listed = msgspec.json.decode(Path(keys_file).read_bytes(), type=_PublicKeys).keys
+    except (OSError, msgspec.DecodeError) as exc:
+        raise CommandError(f"cannot read the keys file {keys_file}: {exc}") from exc
+    keys = {k.key_id: k.public_key for k in listed if k.algorithm == "Ed25519"}
+    try:
+        claims = tokens.verify_token(token, keys, now or utcnow())
+    except errors.DomainError as exc:
+        raise CommandError(f"{exc.code}: {exc.detail}") from exc
+    except ValueError as exc:  # a key in the file is not an Ed25519 public key
+        raise CommandError(f"the keys file {keys_file}: {exc}") from exc
+    print(f"voucher_id: {claims.voucher_id}")
+    print(f"merchant_id: {claims.merchant_id}")
+    print(f"expires_at: {claims.expires_at.isoformat()}")
+    print(f"key_id: {claims.key_id}")
+    print("valid")
     return 0
 
 

@@ -47,6 +47,8 @@ class AccessTokens:
             claims["role"] = principal.role.value
         if principal.merchant_id is not None:
             claims["merchant_id"] = principal.merchant_id
+        if principal.store_id is not None:
+            claims["store_id"] = principal.store_id
         return jwt.encode(claims, self.settings.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Principal:
@@ -79,4 +81,5 @@ class AccessTokens:
             family_id=claims["fam"],
             role=parsed_role,
             merchant_id=claims.get("merchant_id"),
+            store_id=claims.get("store_id"),
         )

@@ -20,3 +20,4 @@ class Principal(msgspec.Struct, frozen=True):
     family_id: str
     role: Role | None = None
     merchant_id: str | None = None
+    store_id: str | None = None

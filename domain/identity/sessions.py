@@ -68,6 +68,7 @@ class Sessions:
             family_id=family.id,
             role=Role(account.role),
             merchant_id=account.merchant_id,
+            store_id=account.store_id,
         )
 
     def _pair(self, uow: UnitOfWork, principal: Principal, now: datetime) -> TokenPair:

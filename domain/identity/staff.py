@@ -31,6 +31,7 @@ async def create(
     role: Role,
     merchant_id: str | None,
     now: datetime,
+    store_id: str | None = None,
 ) -> Staff:
     username = username.strip().lower()
     if not USERNAME.match(username):
@@ -44,7 +45,11 @@ async def create(
             raise InvalidInput("a merchant account needs merchant_id", code="merchant_required")
         if await uow.merchants.get(merchant_id) is None:
             raise NotFound("no such merchant", code="merchant_not_found")
-    elif merchant_id is not None:
+        if store_id is not None:
+            store = await uow.merchants.store(store_id)
+            if store is None or store.merchant_id != merchant_id:
+                raise NotFound("no such store at this merchant", code="store_not_found")
+    elif merchant_id is not None or store_id is not None:
         raise InvalidInput("only merchant accounts have a merchant_id", code="merchant_not_allowed")
     if await uow.staff.by_username(username) is not None:
         raise Conflict("that username is taken", code="username_taken")
@@ -54,6 +59,7 @@ async def create(
         password_hash=hash_password(password),
         role=role.value,
         merchant_id=merchant_id,
+        store_id=store_id,
         active=True,
         created_at=now,
     )
@@ -98,5 +104,6 @@ def summary(staff: Staff) -> dict[str, object]:
         "username": staff.username,
         "role": staff.role,
         "merchant_id": staff.merchant_id,
+        "store_id": staff.store_id,
         "active": staff.active,
     }

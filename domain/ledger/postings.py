@@ -9,7 +9,7 @@ from sqlalchemy import update
 from domain.errors import Conflict
 from domain.ids import new_id
 from domain.ledger.chain import entry_hash
-from domain.persistence.repositories.ledger import AccountState
+from domain.persistence.repositories.ledger import AccountState, citizen_account_id
 from domain.persistence.tables import PointsLot
 from domain.persistence.uow import UnitOfWork
 
@@ -72,9 +72,13 @@ def chained_row(
     return row
 
 
-async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> None:
-    """Consume `amount` from the account's lots, the soonest-expiring first."""
+async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> dict[datetime, int]:
+    """Consume `amount` from the account's lots, the soonest-expiring first.
+
+    Returns how many points came from each lot (by expiry), so a refund can put them back.
+    """
     remaining = amount
+    taken: dict[datetime, int] = {}
     for lot in await uow.ledger.lots(account_id):
         if remaining == 0:
             break
@@ -84,9 +88,11 @@ async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> None:
             .where(PointsLot.account_id == account_id, PointsLot.expires_at == lot.expires_at)
             .values(remaining=PointsLot.remaining - used)
         )
+        taken[lot.expires_at] = used
         remaining -= used
     if remaining:
         raise InsufficientPoints("lots hold fewer points than the balance")
+    return taken
 
 
 async def debit(
@@ -99,8 +105,11 @@ async def debit(
     key: str,
     ref: str | None,
     now: datetime,
+    taken: dict[datetime, int] | None = None,
 ) -> dict:
-    """Take points out of a locked citizen account: one posting, oldest lots first."""
+    """Take points out of a locked citizen account: one posting, oldest lots first.
+
+    Pass a dict as `taken` to learn how many points came from each lot (by expiry)."""
     await uow.ledger.ensure_accounts([(counter_account, "system", None)], now)
     row = chained_row(
         account,
@@ -111,7 +120,48 @@ async def debit(
         ref=ref,
         now=now,
     )
-    await take_from_lots(uow, account.id, amount)
+    consumed = await take_from_lots(uow, account.id, amount)
+    if taken is not None:
+        taken.update(consumed)
     await uow.ledger.add_postings([row])
     await uow.ledger.save_accounts([account])
     return row
+
+
+async def credit(
+    uow: UnitOfWork,
+    account: AccountState,
+    *,
+    lots: dict[datetime, int],
+    kind: str,
+    counter_account: str,
+    key: str,
+    ref: str | None,
+    now: datetime,
+) -> dict:
+    """Put points into a locked citizen account: one posting, the points into lots by expiry.
+
+    A refund passes the lots its points came from, so they keep their original expiry.
+    """
+    amount = sum(lots.values())
+    await uow.ledger.ensure_accounts([(counter_account, "system", None)], now)
+    row = chained_row(
+        account,
+        kind=kind,
+        delta=amount,
+        counter_account=counter_account,
+        key=key,
+        ref=ref,
+        now=now,
+    )
+    await uow.ledger.restore_lots({(account.id, e): n for e, n in lots.items() if n > 0})
+    await uow.ledger.add_postings([row])
+    await uow.ledger.save_accounts([account])
+    return row
+
+
+async def locked_citizen_account(uow: UnitOfWork, citizen_id: str, now: datetime) -> AccountState:
+    """The citizen's points account, created if missing, locked until the transaction ends."""
+    account_id = citizen_account_id(citizen_id)
+    await uow.ledger.ensure_accounts([(account_id, "citizen", citizen_id)], now)
+    return (await uow.ledger.lock_accounts([account_id]))[account_id]

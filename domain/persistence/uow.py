@@ -12,18 +12,23 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.persistence.repositories.adjustments import AdjustmentRepository
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.donations import DonationRepository
 from domain.persistence.repositories.feeds import FeedRepository
+from domain.persistence.repositories.idempotency import IdempotencyRepository
 from domain.persistence.repositories.ledger import LedgerRepository
 from domain.persistence.repositories.merchants import MerchantRepository
 from domain.persistence.repositories.methodologies import MethodologyRepository
 from domain.persistence.repositories.networks import NetworkRepository
+from domain.persistence.repositories.offers import OfferRepository
 from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.staff import StaffRepository
 from domain.persistence.repositories.tokens import TokenRepository
 from domain.persistence.repositories.trips import TripRepository
+from domain.persistence.repositories.vouchers import VoucherRepository
 
 
 class Event:
@@ -52,6 +57,11 @@ class UnitOfWork:
         self.methodologies = MethodologyRepository(session)
         self.networks = NetworkRepository(session)
         self.trips = TripRepository(session)
+        self.offers = OfferRepository(session)
+        self.vouchers = VoucherRepository(session)
+        self.donations = DonationRepository(session)
+        self.adjustments = AdjustmentRepository(session)
+        self.idempotency = IdempotencyRepository(session)
         self.events: list[Event] = []
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:

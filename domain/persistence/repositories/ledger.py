@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger.chain import GENESIS
@@ -103,6 +103,48 @@ class LedgerRepository:
         await upsert_many(
             self.session, LOTS, rows, keys=["account_id", "expires_at"], add=["earned", "remaining"]
         )
+
+    async def restore_lots(self, amounts: dict[tuple[str, datetime], int]) -> None:
+        """Give points back to (account, expiry) lots without counting them as earned again."""
+        rows = [
+            {"account_id": a, "expires_at": e, "earned": 0, "remaining": n}
+            for (a, e), n in sorted(amounts.items())
+        ]
+        await upsert_many(
+            self.session, LOTS, rows, keys=["account_id", "expires_at"], add=["remaining"]
+        )
+
+    async def accounts_with_expired_lots(self, now: datetime, *, limit: int) -> list[str]:
+        stmt = (
+            select(PointsLot.account_id)
+            .where(PointsLot.expires_at <= now, PointsLot.remaining > 0)
+            .group_by(PointsLot.account_id)
+            .order_by(PointsLot.account_id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def expired_lots(
+        self, account_ids: Sequence[str], now: datetime
+    ) -> list[tuple[str, datetime, int]]:
+        stmt = (
+            select(PointsLot.account_id, PointsLot.expires_at, PointsLot.remaining)
+            .where(
+                PointsLot.account_id.in_(account_ids),
+                PointsLot.expires_at <= now,
+                PointsLot.remaining > 0,
+            )
+            .order_by(PointsLot.account_id, PointsLot.expires_at)
+        )
+        return [(a, e, int(n)) for a, e, n in await self.session.execute(stmt)]
+
+    async def empty_lots(self, keys: Sequence[tuple[str, datetime]]) -> None:
+        for account_id, expires_at in keys:
+            await self.session.execute(
+                update(PointsLot)
+                .where(PointsLot.account_id == account_id, PointsLot.expires_at == expires_at)
+                .values(remaining=0)
+            )
 
     async def lots(self, account_id: str) -> list[PointsLot]:
         stmt = (

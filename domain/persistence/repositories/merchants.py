@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.tables import Merchant
+from domain.persistence.tables import Merchant, Store
 
 
 class MerchantRepository:
@@ -13,11 +13,25 @@ class MerchantRepository:
     async def get(self, merchant_id: str) -> Merchant | None:
         return await self.session.get(Merchant, merchant_id)
 
-    async def list(self, *, after: str | None, limit: int) -> list[Merchant]:
+    async def list(
+        self, *, after: str | None, limit: int, status: str | None = None
+    ) -> list[Merchant]:
         stmt = select(Merchant).order_by(Merchant.id).limit(limit)
         if after:
             stmt = stmt.where(Merchant.id > after)
+        if status:
+            stmt = stmt.where(Merchant.status == status)
         return list((await self.session.execute(stmt)).scalars())
 
     def add(self, merchant: Merchant) -> None:
         self.session.add(merchant)
+
+    def add_store(self, store: Store) -> None:
+        self.session.add(store)
+
+    async def store(self, store_id: str) -> Store | None:
+        return await self.session.get(Store, store_id)
+
+    async def stores(self, merchant_id: str) -> list[Store]:
+        stmt = select(Store).where(Store.merchant_id == merchant_id).order_by(Store.id)
+        return list((await self.session.execute(stmt)).scalars())

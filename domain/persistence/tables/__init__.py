@@ -1,9 +1,12 @@
 """Every table, imported so that Base.metadata knows them all (Alembic compares against it)."""
 
+from domain.persistence.tables.adjustments import Adjustment
 from domain.persistence.tables.audit import AuditEntry
 from domain.persistence.tables.bindings import Binding, BindingCode
 from domain.persistence.tables.citizens import Citizen
+from domain.persistence.tables.donations import Donation, DonationProject
 from domain.persistence.tables.feeds import FeedPull, OperatorFeed
+from domain.persistence.tables.idempotency import IdempotencyRecord
 from domain.persistence.tables.ledger import (
     Checkpoint,
     CitizenDay,
@@ -11,25 +14,38 @@ from domain.persistence.tables.ledger import (
     PointsLot,
     Posting,
 )
-from domain.persistence.tables.merchants import Merchant
+from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
 from domain.persistence.tables.networks import OperatorNetwork
+from domain.persistence.tables.offers import Offer
 from domain.persistence.tables.operators import Operator, OperatorKey
 from domain.persistence.tables.staff import Staff
 from domain.persistence.tables.tokens import RefreshFamily, RefreshToken
 from domain.persistence.tables.trips import OpenTap, Trip
+from domain.persistence.tables.vouchers import (
+    RedemptionConflict,
+    RedemptionRequest,
+    SigningKey,
+    Voucher,
+    VoucherLot,
+)
 
 __all__ = [
+    "Adjustment",
     "AuditEntry",
     "Binding",
     "BindingCode",
     "Checkpoint",
     "Citizen",
     "CitizenDay",
+    "Donation",
+    "DonationProject",
     "FeedPull",
+    "IdempotencyRecord",
     "LedgerAccount",
     "Merchant",
     "MethodologyVersion",
+    "Offer",
     "OpenTap",
     "Operator",
     "OperatorFeed",
@@ -37,8 +53,14 @@ __all__ = [
     "OperatorNetwork",
     "PointsLot",
     "Posting",
+    "RedemptionConflict",
+    "RedemptionRequest",
     "RefreshFamily",
     "RefreshToken",
+    "SigningKey",
     "Staff",
+    "Store",
     "Trip",
+    "Voucher",
+    "VoucherLot",
 ]

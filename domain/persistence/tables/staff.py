@@ -18,5 +18,6 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     merchant_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("merchants.id"))
+    store_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("stores.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]

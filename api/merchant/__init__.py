@@ -1,0 +1,1 @@
+"""The merchant audience: cashiers scan vouchers; merchants read redemptions and settlements."""

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+Nonce = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class RedemptionIn(msgspec.Struct, forbid_unknown_fields=True):
+    nonce: Nonce  # the scanning device's, unique per scan; a retry sends the same one
+    token: Annotated[str, msgspec.Meta(max_length=512)] | None = None
+    code: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    scanned_at: datetime | None = None  # only for scans verified offline and uploaded later
+    store_id: Annotated[str, msgspec.Meta(max_length=26)] | None = None
+
+
+class OfferRef(msgspec.Struct):
+    offer_id: str
+    title: str
+
+
+class StoreRef(msgspec.Struct):
+    store_id: str
+    name: str
+
+
+class RedemptionOut(msgspec.Struct):
+    voucher_id: str
+    offer: OfferRef
+    redeemed_at: datetime
+    store: StoreRef | None
+    points: int
+
+
+class SettlementLine(msgspec.Struct):
+    day: date
+    offer_id: str
+    title: str
+    count: int
+    points: int
+
+
+class SettlementOut(msgspec.Struct):
+    merchant_id: str
+    month: str
+    lines: list[SettlementLine]
+    total_count: int
+    total_points: int
+
+
+class PublicKeyOut(msgspec.Struct):
+    key_id: str
+    algorithm: str
+    public_key: str  # base64url, raw 32 bytes
+    active: bool
+    created_at: datetime
+
+
+class PublicKeysOut(msgspec.Struct):
+    keys: list[PublicKeyOut]
+    token_format: str
+
+
+class RevokedOut(msgspec.Struct):
+    voucher_id: str
+    token: str
+    cancelled_at: datetime | None
+    expires_at: datetime
+
+
+class OfferProposal(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    points_price: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
+    stock: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
+    valid_from: datetime
+    valid_until: datetime
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    per_citizen_limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
+    voucher_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 30
+
+
+class MerchantApplication(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    contact_name: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    contact_phone: Annotated[str, msgspec.Meta(min_length=5, max_length=32)]
+    address: Annotated[str, msgspec.Meta(max_length=256)] | None = None
+
+
+class ApplicationOut(msgspec.Struct):
+    merchant_id: str
+    name: str
+    status: str
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Vouchers: offers bought with points, redeemed once at a merchant."""

@@ -1,0 +1,231 @@
+"""Redeeming a voucher at a merchant's counter: exactly once, decided by one conditional UPDATE.
+
+A scanner sends its own nonce with each request; a retry with the same nonce gets the first
+answer again. A scan checked offline and uploaded later carries its original `scanned_at`: it
+is accepted if the voucher was still unredeemed, otherwise recorded as a conflict for staff.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from domain.audit import Actor, record
+from domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
+from domain.ids import new_id
+from domain.persistence.tables import RedemptionConflict, Voucher
+from domain.persistence.uow import UnitOfWork
+from domain.vouchers import codes, tokens
+from domain.vouchers.keys import KeyRing
+from domain.vouchers.purchase import VoucherNotFound
+
+CLOCK_SKEW = timedelta(minutes=5)
+OFFLINE_WINDOW = timedelta(days=7)
+
+
+class Scan(msgspec.Struct, frozen=True, kw_only=True):
+    nonce: str
+    token: str | None = None
+    code: str | None = None
+    scanned_at: datetime | None = None  # set for scans verified offline and uploaded later
+    store_id: str | None = None
+
+
+class Cashier(msgspec.Struct, frozen=True):
+    staff_id: str
+    merchant_id: str
+    store_id: str | None
+
+
+class Redeemed(msgspec.Struct, frozen=True):
+    voucher_id: str
+    offer_id: str
+    offer_title: str
+    redeemed_at: datetime
+    store_id: str | None
+    store_name: str | None
+    points: int
+
+
+class AlreadyRedeemed(Conflict):
+    """The voucher has already been redeemed."""
+
+    code = "already_redeemed"
+
+
+class NotYourVoucher(Forbidden):
+    """The voucher belongs to another merchant."""
+
+    code = "not_your_voucher"
+
+
+class VoucherExpired(Gone):
+    """The voucher has expired."""
+
+    code = "expired"
+
+
+class VoucherCancelled(Gone):
+    """The voucher was cancelled."""
+
+    code = "cancelled"
+
+
+async def _voucher_id(uow: UnitOfWork, ring: KeyRing, scan: Scan, now: datetime) -> str:
+    if (scan.token is None) == (scan.code is None):
+        raise InvalidInput("send exactly one of token or code", code="token_or_code")
+    if scan.token is not None:
+        key_id = tokens.read_token(scan.token).key_id
+        keys = await ring.verifying_keys(uow, now, key_id)
+        # Expiry is judged below against the database and the scan time, not the token alone.
+        return tokens.verify_token(scan.token, keys, now, check_expiry=False).voucher_id
+    voucher = await uow.vouchers.by_code(codes.normalize_code(scan.code or ""))
+    if voucher is None:
+        raise VoucherNotFound("no voucher with that code")
+    return voucher.id
+
+
+def _scan_time(scan: Scan, now: datetime) -> datetime:
+    if scan.scanned_at is None:
+        return now
+    if scan.scanned_at.tzinfo is None:
+        raise InvalidInput("scanned_at needs a UTC offset", code="invalid_scanned_at")
+    if scan.scanned_at > now + CLOCK_SKEW or scan.scanned_at < now - OFFLINE_WINDOW:
+        raise InvalidInput("scanned_at must lie within the last 7 days", code="invalid_scanned_at")
+    return min(scan.scanned_at, now)
+
+
+async def _store(uow: UnitOfWork, cashier: Cashier, scan: Scan) -> str | None:
+    if cashier.store_id is not None:
+        if scan.store_id not in (None, cashier.store_id):
+            raise Forbidden("this account scans for its own store only", code="wrong_store")
+        return cashier.store_id
+    if scan.store_id is not None:
+        store = await uow.merchants.store(scan.store_id)
+        if store is None or store.merchant_id != cashier.merchant_id:
+            raise NotFound("no such store at this merchant", code="store_not_found")
+    return scan.store_id
+
+
+def _outcome(voucher: Voucher, merchant_id: str, scanned_at: datetime) -> str:
+    if voucher.merchant_id != merchant_id:
+        return "not_yours"
+    if voucher.status == "redeemed":
+        return "already_redeemed"
+    if voucher.status == "cancelled":
+        return "cancelled"
+    return "expired"  # issued but past its expiry at the scan time, or already expired
+
+
+async def _answer(uow: UnitOfWork, voucher: Voucher, outcome: str) -> Redeemed:
+    """The response for `outcome`, rebuilt from the voucher (so a retry gets the same answer)."""
+    if outcome == "redeemed":
+        offer = await uow.offers.get(voucher.offer_id)
+        store = await uow.merchants.store(voucher.store_id) if voucher.store_id else None
+        assert offer is not None and voucher.redeemed_at is not None
+        return Redeemed(
+            voucher_id=voucher.id,
+            offer_id=offer.id,
+            offer_title=offer.title,
+            redeemed_at=voucher.redeemed_at,
+            store_id=voucher.store_id,
+            store_name=store.name if store else None,
+            points=voucher.points,
+        )
+    if outcome == "already_redeemed":
+        store = await uow.merchants.store(voucher.store_id) if voucher.store_id else None
+        raise AlreadyRedeemed(
+            "the voucher has already been redeemed",
+            redeemed_at=voucher.redeemed_at.isoformat() if voucher.redeemed_at else None,
+            store={"store_id": store.id, "name": store.name} if store else None,
+        )
+    if outcome == "not_yours":
+        raise NotYourVoucher("the voucher belongs to another merchant")
+    if outcome == "cancelled":
+        raise VoucherCancelled("the voucher was cancelled")
+    raise VoucherExpired("the voucher has expired")
+
+
+async def redeem(
+    uow: UnitOfWork, ring: KeyRing, cashier: Cashier, scan: Scan, now: datetime
+) -> Redeemed:
+    """Redeem once. Refusals that must be remembered (the nonce's answer, an offline conflict)
+    are raised with `keep_changes`, so the unit of work commits them anyway."""
+    if not scan.nonce.strip() or len(scan.nonce) > 64:
+        raise InvalidInput("nonce: 1-64 characters", code="invalid_nonce")
+    voucher_id = await _voucher_id(uow, ring, scan, now)
+    scanned_at = _scan_time(scan, now)
+    store_id = await _store(uow, cashier, scan)
+
+    if not await uow.vouchers.claim_request(cashier.merchant_id, scan.nonce, voucher_id, now):
+        first = await uow.vouchers.request(cashier.merchant_id, scan.nonce)
+        assert first is not None
+        if first.voucher_id != voucher_id:
+            raise InvalidInput("this nonce was used for another voucher", code="nonce_reused")
+        voucher = await uow.vouchers.fresh(voucher_id)
+        assert voucher is not None
+        return await _answer(uow, voucher, first.outcome)
+
+    redeemed = await uow.vouchers.redeem(
+        voucher_id,
+        cashier.merchant_id,
+        scanned_at=scanned_at,
+        recorded_at=now,
+        store_id=store_id,
+        staff_id=cashier.staff_id,
+    )
+    voucher = await uow.vouchers.fresh(voucher_id)
+    if voucher is None:
+        raise VoucherNotFound("no such voucher")
+    outcome = "redeemed" if redeemed else _outcome(voucher, cashier.merchant_id, scanned_at)
+    await uow.vouchers.answer_request(cashier.merchant_id, scan.nonce, outcome)
+    if redeemed:
+        uow.emit(f"citizen:{voucher.citizen_id}", "voucher.redeemed", {"voucher_id": voucher.id})
+    elif scan.scanned_at is not None and outcome != "not_yours":
+        uow.vouchers.add_conflict(
+            RedemptionConflict(
+                id=new_id(),
+                voucher_id=voucher.id,
+                merchant_id=cashier.merchant_id,
+                store_id=store_id,
+                staff_id=cashier.staff_id,
+                nonce=scan.nonce,
+                scanned_at=scanned_at,
+                reason=outcome,
+                status="open",
+                created_at=now,
+            )
+        )
+    try:
+        return await _answer(uow, voucher, outcome)
+    except (Conflict, Forbidden, Gone) as refusal:
+        refusal.keep_changes = True  # the nonce's answer (and any conflict) must be kept
+        raise
+
+
+async def resolve_conflict(
+    uow: UnitOfWork, actor: Actor, conflict_id: str, resolution: str, now: datetime
+) -> RedemptionConflict:
+    conflict = await uow.vouchers.conflict(conflict_id)
+    if conflict is None:
+        raise NotFound("no such conflict")
+    if conflict.status != "open":
+        raise Conflict("the conflict is already resolved", code="already_resolved")
+    if not resolution.strip():
+        raise InvalidInput("resolution must not be blank", code="invalid_resolution")
+    conflict.status = "resolved"
+    conflict.resolution = resolution.strip()
+    conflict.resolved_by = actor.id
+    conflict.resolved_at = now
+    record(
+        uow,
+        actor,
+        "redemption_conflict.resolve",
+        "redemption_conflict",
+        conflict.id,
+        {"status": "open"},
+        {"status": "resolved", "resolution": conflict.resolution},
+        now,
+    )
+    return conflict
