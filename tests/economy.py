@@ -102,4 +102,4 @@ async def balance(client: AsyncTestClient, citizen: dict[str, Any]) -> int:
     return r.json()["points"]["balance"]
 
 
-__all__ = ["give_points", "make_merchant", "make_offer", "make_store", "cashier", "buy", "scan"]
+__all__ = ["buy", "cashier", "give_points", "make_merchant", "make_offer", "make_store", "scan"]

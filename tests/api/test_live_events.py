@@ -152,3 +152,39 @@ async def test_websocket_refuses_a_bad_token(live) -> None:
         assert message == {"event": "error", "data": {"code": "invalid_token"}}
         await asyncio.wait_for(ws.wait_closed(), TIMEOUT)
     assert ws.close_code == 4401
+
+
+async def test_the_citizen_hears_voucher_redeemed(live, db) -> None:
+    from tests.economy import give_points, make_offer
+    from tests.helpers import make_merchant
+
+    merchant = await make_merchant(db)
+    offer_id = await make_offer(db, merchant)
+    async with httpx.AsyncClient(base_url=live, timeout=TIMEOUT) as http:
+        citizen = (await http.post("/v1/auth/dev", json={"openid": "live-voucher"})).json()
+        await give_points(db, citizen["citizen_id"], 500)
+        h = {"Authorization": f"Bearer {citizen['access_token']}", "Idempotency-Key": "k1"}
+        voucher = (
+            await http.post("/v1/me/vouchers", json={"offer_id": offer_id}, headers=h)
+        ).json()
+        till = await _cashier_token(http, db, merchant)
+        url = live.replace("http", "ws") + f"/v1/me/stream?access_token={citizen['access_token']}"
+        async with websockets.connect(url) as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))["event"] == "ready"
+            r = await http.post(
+                "/v1/merchant/redemptions",
+                json={"token": voucher["token"], "nonce": "n-1"},
+                headers={"Authorization": f"Bearer {till}"},
+            )
+            assert r.status_code == 200, r.text
+            message = json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+    assert message == {"event": "voucher.redeemed", "data": {"voucher_id": voucher["voucher_id"]}}
+
+
+async def _cashier_token(http: httpx.AsyncClient, db, merchant_id: str) -> str:
+    from domain.identity.principal import Role
+    from tests.helpers import PASSWORD, make_staff
+
+    await make_staff(db, "live-cashier", Role.MERCHANT, merchant_id)
+    r = await http.post("/v1/auth/staff", json={"username": "live-cashier", "password": PASSWORD})
+    return r.json()["access_token"]

@@ -105,9 +105,7 @@ async def test_an_offer_not_live_cannot_be_bought(client, db):
     assert await balance(client, citizen) == 1000
 
 
-async def test_points_leave_the_soonest_expiring_lot_first_and_a_cancel_puts_them_back(
-    client, db
-):
+async def test_points_leave_the_soonest_expiring_lot_first_and_a_cancel_puts_them_back(client, db):
     _, offer_id, citizen = await _setup(client, db, points=0, price=120)
     account = f"cit:{citizen['citizen_id']}"
     await give_points(db, citizen["citizen_id"], 100)  # lot expiring end of next year
@@ -117,8 +115,14 @@ async def test_points_leave_the_soonest_expiring_lot_first_and_a_cancel_puts_the
 
         acc = await locked_citizen_account(uow, citizen["citizen_id"], utcnow())
         await credit(
-            uow, acc, lots={soon: 50}, kind="adjust", counter_account="sys:adjustment",
-            key="test-old-lot", ref=None, now=utcnow(),
+            uow,
+            acc,
+            lots={soon: 50},
+            kind="adjust",
+            counter_account="sys:adjustment",
+            key="test-old-lot",
+            ref=None,
+            now=utcnow(),
         )
     v = (await buy(client, citizen, offer_id)).json()
     async with db.unit_of_work() as uow:
