@@ -1,5 +1,6 @@
 """Demo data for `make run`: an admin, three operators (the metro one with the Nanjing demo
-network), a merchant with a cashier.
+network), an alliance merchant with a store, a cashier and three live offers, and a tree-planting
+donation project.
 
 Idempotent: a second run keeps existing accounts and, if var/demo.json was lost, issues fresh
 passwords and keys (the old ones cannot be read back: passwords are hashed).
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from api.settings import Settings
+from domain import donations, merchants, offers
 from domain.audit import CLI
 from domain.clock import utcnow
 from domain.crypto import DataProtector
@@ -25,7 +28,7 @@ from domain.merchants import create_merchant
 from domain.network.demo import demo_file
 from domain.network.service import import_network
 from domain.operators import service as operators
-from domain.persistence.tables import Merchant, Operator
+from domain.persistence.tables import Merchant, Operator, Store
 from domain.persistence.uow import Database, UnitOfWork
 
 OPERATORS = [
@@ -60,10 +63,12 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
         await uow.session.execute(select(Merchant).where(Merchant.name == MERCHANT))
     ).scalar_one_or_none() or await create_merchant(uow, CLI, MERCHANT, now)
     await uow.flush()
+    store = await _economy(uow, merchant.id, now)
 
     accounts = []
     for username, role, merchant_id in (
         ("admin", Role.ADMIN, None),
+        ("operations", Role.OPERATIONS, None),  # a second approver (adjustments are four-eyes)
         ("cashier", Role.MERCHANT, merchant.id),
     ):
         password = secrets.token_urlsafe(12)
@@ -76,6 +81,7 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
                 password=password,
                 role=role,
                 merchant_id=merchant_id,
+                store_id=store.id if merchant_id else None,
                 now=now,
             )
         else:
@@ -124,6 +130,47 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
         "merchants": [{"merchant_id": merchant.id, "name": merchant.name}],
         "dev_login": {"endpoint": "POST /v1/auth/dev", "body": {"openid": "demo-citizen-1"}},
     }
+
+
+OFFERS = [
+    ("中杯美式咖啡 Americano", "凭券兑换中杯美式一杯 One medium Americano", 300, 500),
+    ("环保帆布袋 Canvas bag", "可重复使用的帆布购物袋 A reusable shopping bag", 800, 200),
+    ("10 元代金券 ¥10 off", "消费满 30 元可用 On purchases of ¥30 or more", 500, 1000),
+]
+
+
+async def _economy(uow: UnitOfWork, merchant_id: str, now) -> Store:
+    """The merchant's store, live offers and a donation project (once)."""
+    stores = await uow.merchants.stores(merchant_id)
+    if stores:
+        return stores[0]
+    store = await merchants.add_store(
+        uow, CLI, merchant_id, "新街口店 Xinjiekou", "中山路 1 号", now
+    )
+    for title, description, price, stock in OFFERS:
+        draft = offers.OfferDraft(
+            title=title,
+            description=description,
+            points_price=price,
+            stock=stock,
+            per_citizen_limit=3,
+            valid_from=now - timedelta(days=1),
+            valid_until=now + timedelta(days=365),
+            voucher_days=30,
+        )
+        offer = await offers.create(uow, CLI, merchant_id, draft, now)
+        await offers.decide(uow, CLI, offer.id, "approve", now)
+    await donations.create_project(
+        uow,
+        CLI,
+        name="紫金山植树 Trees on Purple Mountain",
+        description="每 500 积分种一棵树 One tree for every 500 points",
+        unit_name="棵 tree",
+        points_per_unit=500,
+        now=now,
+    )
+    await uow.flush()
+    return store
 
 
 def _print(data: dict[str, Any]) -> None:

@@ -1,0 +1,30 @@
+"""`puhui demo`: loads a usable world once and refreshes credentials on a second run."""
+
+from __future__ import annotations
+
+import json
+
+from api.cli.demo import load_demo
+from domain.crypto import DataProtector
+
+
+async def test_the_demo_loads_offers_a_store_and_a_donation_project(client, db, settings, tmp_path):
+    out = tmp_path / "demo.json"
+    protector = DataProtector(settings.data_key)
+    await load_demo(db, protector, settings, str(out))
+    out.unlink()  # lost file: a second run issues fresh credentials, creates nothing twice
+    await load_demo(db, protector, settings, str(out))
+    data = json.loads(out.read_text())
+    assert {s["username"] for s in data["staff"]} == {"admin", "operations", "cashier"}
+    offers = (await client.get("/v1/offers")).json()["items"]
+    assert len(offers) == 3 and all(o["stock_left"] > 0 for o in offers)
+    projects = (await client.get("/v1/donation-projects")).json()
+    assert [p["points_per_unit"] for p in projects] == [500]
+    cashier = next(s for s in data["staff"] if s["username"] == "cashier")
+    r = await client.post(
+        "/v1/auth/staff", json={"username": "cashier", "password": cashier["password"]}
+    )
+    assert r.status_code == 200
+    async with db.unit_of_work() as uow:
+        account = await uow.staff.by_username("cashier")
+        assert account.store_id is not None
