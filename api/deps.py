@@ -28,6 +28,14 @@ async def provide_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
     await publish(services.channels, services.redis, uow.events)
 
 
+async def provide_statements_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
+    """For single-statement use cases (redeeming a voucher): no transaction round trips."""
+    services: Services = state.services
+    async with services.db.statements() as uow:
+        yield uow
+    await publish(services.channels, services.redis, uow.events)
+
+
 def provide_services(state: State) -> Services:
     return state.services
 

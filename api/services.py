@@ -20,6 +20,7 @@ from domain.network.service import NetworkCache
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from domain.vouchers.keys import KeyRing
+from domain.vouchers.names import Names
 
 
 class Services:
@@ -45,6 +46,7 @@ class Services:
         self.channels = channels_plugin(self.redis)
         self.networks = NetworkCache()
         self.keys = KeyRing(self.protector)
+        self.names = Names()
         self._root_store = RedisStore(self.redis, namespace="puhui") if self.redis else None
         self._stores: dict[str, Store] = {}
 

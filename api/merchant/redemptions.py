@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from litestar import Controller, Response, get, post
+from litestar.di import Provide
 from litestar.params import Parameter
 
 from api import cursors
+from api.deps import provide_statements_uow
 from api.merchant.schemas import (
     OfferRef,
     PublicKeyOut,
@@ -58,7 +60,12 @@ class MerchantController(Controller):
     guards = [MERCHANT]
     security = [{"BearerToken": []}]
 
-    @post("/redemptions", status_code=200, summary="Redeem a voucher by token or code, once")
+    @post(
+        "/redemptions",
+        status_code=200,
+        summary="Redeem a voucher by token or code, once",
+        dependencies={"uow": Provide(provide_statements_uow)},
+    )
     async def redeem(
         self,
         data: RedemptionIn,
@@ -74,7 +81,8 @@ class MerchantController(Controller):
             scanned_at=data.scanned_at,
             store_id=data.store_id,
         )
-        return redemption_out(await redeem(uow, services.keys, cashier_of(principal), scan, now))
+        cashier = cashier_of(principal)
+        return redemption_out(await redeem(uow, services.keys, services.names, cashier, scan, now))
 
     @get("/redemptions", summary="Our redemptions, newest first")
     async def history(

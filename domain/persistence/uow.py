@@ -16,6 +16,7 @@ from domain.persistence.repositories.adjustments import AdjustmentRepository
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.dashboard import DashboardRepository
 from domain.persistence.repositories.donations import DonationRepository
 from domain.persistence.repositories.feeds import FeedRepository
 from domain.persistence.repositories.idempotency import IdempotencyRepository
@@ -62,6 +63,7 @@ class UnitOfWork:
         self.donations = DonationRepository(session)
         self.adjustments = AdjustmentRepository(session)
         self.idempotency = IdempotencyRepository(session)
+        self.dashboard = DashboardRepository(session)
         self.events: list[Event] = []
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
@@ -75,6 +77,18 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        # PostgreSQL only: each statement commits by itself (see statements()). SQLite keeps
+        # transactions: its writers queue on one lock anyway, and BEGIN IMMEDIATE is set up per
+        # transaction (engine.py).
+        self._autocommit = (
+            async_sessionmaker(
+                engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+                autoflush=True,
+            )
+            if engine.dialect.name == "postgresql"
+            else self._sessions
+        )
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -85,6 +99,26 @@ class Database:
                 yield uow
             except BaseException as exc:
                 # A few failures must still be recorded (e.g. revoking a token family on reuse).
+                if getattr(exc, "keep_changes", False):
+                    await session.commit()
+                else:
+                    await session.rollback()
+                raise
+            await session.commit()
+
+    @asynccontextmanager
+    async def statements(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work whose every statement is atomic on its own (autocommit on PostgreSQL).
+
+        Only for use cases made of one decisive write (a conditional UPDATE) plus reads: they
+        skip the BEGIN and COMMIT round trips. Anything that must change several rows together
+        uses unit_of_work().
+        """
+        async with self._autocommit() as session:
+            uow = UnitOfWork(session)
+            try:
+                yield uow
+            except BaseException as exc:
                 if getattr(exc, "keep_changes", False):
                     await session.commit()
                 else:

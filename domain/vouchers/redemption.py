@@ -1,23 +1,26 @@
 """Redeeming a voucher at a merchant's counter: exactly once, decided by one conditional UPDATE.
 
 A scanner sends its own nonce with each request; a retry with the same nonce gets the first
-answer again. A scan checked offline and uploaded later carries its original `scanned_at`: it
-is accepted if the voucher was still unredeemed, otherwise recorded as a conflict for staff.
+answer again (the redeeming scan's nonce is stored on the voucher; refusals are final). A scan
+checked offline and uploaded later carries its original `scanned_at`: it is accepted if the
+voucher was still unredeemed, otherwise recorded as a conflict for staff.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 import msgspec
 
 from domain.audit import Actor, record
 from domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from domain.ids import new_id
-from domain.persistence.tables import RedemptionConflict, Voucher
+from domain.persistence.tables import RedemptionConflict
 from domain.persistence.uow import UnitOfWork
 from domain.vouchers import codes, tokens
 from domain.vouchers.keys import KeyRing
+from domain.vouchers.names import Names
 from domain.vouchers.purchase import VoucherNotFound
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -80,10 +83,10 @@ async def _voucher_id(uow: UnitOfWork, ring: KeyRing, scan: Scan, now: datetime)
         keys = await ring.verifying_keys(uow, now, key_id)
         # Expiry is judged below against the database and the scan time, not the token alone.
         return tokens.verify_token(scan.token, keys, now, check_expiry=False).voucher_id
-    voucher = await uow.vouchers.by_code(codes.normalize_code(scan.code or ""))
-    if voucher is None:
+    voucher_id = await uow.vouchers.id_by_code(codes.normalize_code(scan.code or ""))
+    if voucher_id is None:
         raise VoucherNotFound("no voucher with that code")
-    return voucher.id
+    return voucher_id
 
 
 def _scan_time(scan: Scan, now: datetime) -> datetime:
@@ -108,7 +111,8 @@ async def _store(uow: UnitOfWork, cashier: Cashier, scan: Scan) -> str | None:
     return scan.store_id
 
 
-def _outcome(voucher: Voucher, merchant_id: str, scanned_at: datetime) -> str:
+def _refusal(voucher: Any, merchant_id: str) -> str:
+    """Why a voucher the conditional UPDATE did not redeem cannot be redeemed."""
     if voucher.merchant_id != merchant_id:
         return "not_yours"
     if voucher.status == "redeemed":
@@ -118,89 +122,93 @@ def _outcome(voucher: Voucher, merchant_id: str, scanned_at: datetime) -> str:
     return "expired"  # issued but past its expiry at the scan time, or already expired
 
 
-async def _answer(uow: UnitOfWork, voucher: Voucher, outcome: str) -> Redeemed:
-    """The response for `outcome`, rebuilt from the voucher (so a retry gets the same answer)."""
-    if outcome == "redeemed":
-        offer = await uow.offers.get(voucher.offer_id)
-        store = await uow.merchants.store(voucher.store_id) if voucher.store_id else None
-        assert offer is not None and voucher.redeemed_at is not None
-        return Redeemed(
-            voucher_id=voucher.id,
-            offer_id=offer.id,
-            offer_title=offer.title,
-            redeemed_at=voucher.redeemed_at,
-            store_id=voucher.store_id,
-            store_name=store.name if store else None,
-            points=voucher.points,
-        )
-    if outcome == "already_redeemed":
-        store = await uow.merchants.store(voucher.store_id) if voucher.store_id else None
+async def _refuse(uow: UnitOfWork, names: Names, voucher: Any, reason: str) -> NoReturn:
+    if reason == "already_redeemed":
+        name = await names.store_name(uow, voucher.store_id)
         raise AlreadyRedeemed(
             "the voucher has already been redeemed",
-            redeemed_at=voucher.redeemed_at.isoformat() if voucher.redeemed_at else None,
-            store={"store_id": store.id, "name": store.name} if store else None,
+            redeemed_at=voucher.redeemed_at,
+            store={"store_id": voucher.store_id, "name": name} if voucher.store_id else None,
         )
-    if outcome == "not_yours":
+    if reason == "not_yours":
         raise NotYourVoucher("the voucher belongs to another merchant")
-    if outcome == "cancelled":
+    if reason == "cancelled":
         raise VoucherCancelled("the voucher was cancelled")
     raise VoucherExpired("the voucher has expired")
 
 
+async def _redeemed(uow: UnitOfWork, names: Names, voucher_id: str, row: Any) -> Redeemed:
+    return Redeemed(
+        voucher_id=voucher_id,
+        offer_id=row.offer_id,
+        offer_title=await names.offer_title(uow, row.offer_id),
+        redeemed_at=row.redeemed_at,
+        store_id=row.store_id,
+        store_name=await names.store_name(uow, row.store_id),
+        points=row.points,
+    )
+
+
 async def redeem(
-    uow: UnitOfWork, ring: KeyRing, cashier: Cashier, scan: Scan, now: datetime
+    uow: UnitOfWork, ring: KeyRing, names: Names, cashier: Cashier, scan: Scan, now: datetime
 ) -> Redeemed:
-    """Redeem once. Refusals that must be remembered (the nonce's answer, an offline conflict)
-    are raised with `keep_changes`, so the unit of work commits them anyway."""
+    """Redeem once: one conditional UPDATE decides; a refusal reads the voucher to say why.
+
+    A retry with the nonce of the scan that redeemed the voucher gets that 200 again; a retry of
+    a refused scan is refused again for the same (final) reason. An offline scan that is refused
+    is recorded as a conflict (once per nonce), committed although the request answers 4xx.
+    """
     if not scan.nonce.strip() or len(scan.nonce) > 64:
         raise InvalidInput("nonce: 1-64 characters", code="invalid_nonce")
     voucher_id = await _voucher_id(uow, ring, scan, now)
     scanned_at = _scan_time(scan, now)
     store_id = await _store(uow, cashier, scan)
-
-    if not await uow.vouchers.claim_request(cashier.merchant_id, scan.nonce, voucher_id, now):
-        first = await uow.vouchers.request(cashier.merchant_id, scan.nonce)
-        assert first is not None
-        if first.voucher_id != voucher_id:
-            raise InvalidInput("this nonce was used for another voucher", code="nonce_reused")
-        voucher = await uow.vouchers.fresh(voucher_id)
-        assert voucher is not None
-        return await _answer(uow, voucher, first.outcome)
-
-    redeemed = await uow.vouchers.redeem(
+    row = await uow.vouchers.redeem(
         voucher_id,
         cashier.merchant_id,
         scanned_at=scanned_at,
         recorded_at=now,
         store_id=store_id,
         staff_id=cashier.staff_id,
+        nonce=scan.nonce,
     )
-    voucher = await uow.vouchers.fresh(voucher_id)
+    if row is not None:
+        uow.emit(f"citizen:{row.citizen_id}", "voucher.redeemed", {"voucher_id": voucher_id})
+        return await _redeemed(uow, names, voucher_id, row)
+
+    voucher = await uow.vouchers.state(voucher_id)
     if voucher is None:
         raise VoucherNotFound("no such voucher")
-    outcome = "redeemed" if redeemed else _outcome(voucher, cashier.merchant_id, scanned_at)
-    await uow.vouchers.answer_request(cashier.merchant_id, scan.nonce, outcome)
-    if redeemed:
-        uow.emit(f"citizen:{voucher.citizen_id}", "voucher.redeemed", {"voucher_id": voucher.id})
-    elif scan.scanned_at is not None and outcome != "not_yours":
-        uow.vouchers.add_conflict(
-            RedemptionConflict(
-                id=new_id(),
-                voucher_id=voucher.id,
-                merchant_id=cashier.merchant_id,
-                store_id=store_id,
-                staff_id=cashier.staff_id,
-                nonce=scan.nonce,
-                scanned_at=scanned_at,
-                reason=outcome,
-                status="open",
-                created_at=now,
-            )
-        )
+    if (
+        voucher.status == "redeemed"
+        and voucher.merchant_id == cashier.merchant_id
+        and voucher.redemption_nonce == scan.nonce
+    ):
+        return await _redeemed(uow, names, voucher_id, voucher)  # a retry: the first answer
+    reason = _refusal(voucher, cashier.merchant_id)
+    if scan.scanned_at is None or reason == "not_yours":
+        await _refuse(uow, names, voucher, reason)
+    await uow.vouchers.add_conflict(
+        {
+            "id": new_id(),
+            "voucher_id": voucher_id,
+            "merchant_id": cashier.merchant_id,
+            "store_id": store_id,
+            "staff_id": cashier.staff_id,
+            "nonce": scan.nonce,
+            "scanned_at": scanned_at,
+            "reason": reason,
+            "status": "open",
+            "resolution": None,
+            "resolved_by": None,
+            "resolved_at": None,
+            "created_at": now,
+        }
+    )
     try:
-        return await _answer(uow, voucher, outcome)
-    except (Conflict, Forbidden, Gone) as refusal:
-        refusal.keep_changes = True  # the nonce's answer (and any conflict) must be kept
+        await _refuse(uow, names, voucher, reason)
+    except (Conflict, Gone) as refusal:
+        refusal.keep_changes = True  # the conflict record must be kept
         raise
 
 

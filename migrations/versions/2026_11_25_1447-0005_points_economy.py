@@ -41,15 +41,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("owner", "key", name=op.f("pk_idempotency_records")),
     )
     op.create_table(
-        "redemption_requests",
-        sa.Column("merchant_id", sa.String(length=26), nullable=False),
-        sa.Column("nonce", sa.String(length=64), nullable=False),
-        sa.Column("voucher_id", sa.String(length=26), nullable=False),
-        sa.Column("outcome", sa.String(length=24), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("merchant_id", "nonce", name=op.f("pk_redemption_requests")),
-    )
-    op.create_table(
         "voucher_signing_keys",
         sa.Column("key_id", sa.String(length=32), nullable=False),
         sa.Column("public_key", sa.String(length=64), nullable=False),
@@ -174,6 +165,7 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("store_id", sa.String(length=26), nullable=True),
         sa.Column("redeemed_by", sa.String(length=26), nullable=True),
+        sa.Column("redemption_nonce", sa.String(length=64), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["citizen_id"], ["citizens.id"], name=op.f("fk_vouchers_citizen_id_citizens")
@@ -234,6 +226,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_redemption_conflicts_status", ["status", "created_at"], unique=False
         )
+        batch_op.create_index("uq_redemption_conflicts_scan", ["merchant_id", "nonce"], unique=True)
 
     op.create_table(
         "voucher_lots",
@@ -276,6 +269,7 @@ def downgrade() -> None:
 
     op.drop_table("voucher_lots")
     with op.batch_alter_table("redemption_conflicts", schema=None) as batch_op:
+        batch_op.drop_index("uq_redemption_conflicts_scan")
         batch_op.drop_index("ix_redemption_conflicts_status")
 
     op.drop_table("redemption_conflicts")
@@ -306,7 +300,6 @@ def downgrade() -> None:
 
     op.drop_table("adjustments")
     op.drop_table("voucher_signing_keys")
-    op.drop_table("redemption_requests")
     op.drop_table("idempotency_records")
     op.drop_table("donation_projects")
     # ### end Alembic commands ###

@@ -3,19 +3,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Row, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.dialect import insert_one
 from domain.persistence.tables import (
     Offer,
     RedemptionConflict,
-    RedemptionRequest,
     SigningKey,
     Store,
     Voucher,
     VoucherLot,
 )
+
+VOUCHERS = Voucher.__table__
 
 
 class VoucherRepository:
@@ -27,10 +28,6 @@ class VoucherRepository:
 
     async def get(self, voucher_id: str) -> Voucher | None:
         return await self.session.get(Voucher, voucher_id)
-
-    async def by_code(self, code: str) -> Voucher | None:
-        stmt = select(Voucher).where(Voucher.code == code)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def of_citizen(self, citizen_id: str, *, before: str | None, limit: int) -> list[Voucher]:
         stmt = (
@@ -88,15 +85,19 @@ class VoucherRepository:
         recorded_at: datetime,
         store_id: str | None,
         staff_id: str,
-    ) -> bool:
-        """The one statement that decides a redemption: issued, ours, unexpired when scanned."""
+        nonce: str,
+    ) -> Row | None:
+        """The one statement that decides a redemption: issued, ours, unexpired when scanned.
+
+        Returns (offer_id, citizen_id, points, redeemed_at, store_id) if it redeemed, else None.
+        """
         stmt = (
-            update(Voucher)
+            update(VOUCHERS)
             .where(
-                Voucher.id == voucher_id,
-                Voucher.merchant_id == merchant_id,
-                Voucher.status == "issued",
-                Voucher.expires_at > scanned_at,
+                VOUCHERS.c.id == voucher_id,
+                VOUCHERS.c.merchant_id == merchant_id,
+                VOUCHERS.c.status == "issued",
+                VOUCHERS.c.expires_at > scanned_at,
             )
             .values(
                 status="redeemed",
@@ -104,11 +105,34 @@ class VoucherRepository:
                 recorded_at=recorded_at,
                 store_id=store_id,
                 redeemed_by=staff_id,
+                redemption_nonce=nonce,
             )
-            .returning(Voucher.id)
-            .execution_options(synchronize_session=False)
+            .returning(
+                VOUCHERS.c.offer_id,
+                VOUCHERS.c.citizen_id,
+                VOUCHERS.c.points,
+                VOUCHERS.c.redeemed_at,
+                VOUCHERS.c.store_id,
+            )
         )
-        return (await self.session.execute(stmt)).first() is not None
+        return (await self.session.execute(stmt)).first()
+
+    async def state(self, voucher_id: str) -> Row | None:
+        """A voucher's row as it is now (a new statement: sees what others committed)."""
+        stmt = select(VOUCHERS).where(VOUCHERS.c.id == voucher_id)
+        return (await self.session.execute(stmt)).first()
+
+    async def id_by_code(self, code: str) -> str | None:
+        stmt = select(VOUCHERS.c.id).where(VOUCHERS.c.code == code)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def offer_title(self, offer_id: str) -> str | None:
+        stmt = select(Offer.title).where(Offer.id == offer_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def store_name(self, store_id: str) -> str | None:
+        stmt = select(Store.name).where(Store.id == store_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def fresh(self, voucher_id: str) -> Voucher | None:
         """Re-read a voucher from the database (after a conditional UPDATE changed it)."""
@@ -130,33 +154,11 @@ class VoucherRepository:
 
     # -- scanners' requests and offline conflicts ---------------------------------------------
 
-    async def claim_request(
-        self, merchant_id: str, nonce: str, voucher_id: str, now: datetime
-    ) -> bool:
-        row = {
-            "merchant_id": merchant_id,
-            "nonce": nonce,
-            "voucher_id": voucher_id,
-            "outcome": "pending",
-            "created_at": now,
-        }
-        return await insert_one(
-            self.session, RedemptionRequest.__table__, row, conflict_on=["merchant_id", "nonce"]
+    async def add_conflict(self, row: dict[str, Any]) -> None:
+        """Record an offline scan that came too late (once per merchant and nonce)."""
+        await insert_one(
+            self.session, RedemptionConflict.__table__, row, conflict_on=["merchant_id", "nonce"]
         )
-
-    async def request(self, merchant_id: str, nonce: str) -> RedemptionRequest | None:
-        return await self.session.get(RedemptionRequest, (merchant_id, nonce))
-
-    async def answer_request(self, merchant_id: str, nonce: str, outcome: str) -> None:
-        await self.session.execute(
-            update(RedemptionRequest)
-            .where(RedemptionRequest.merchant_id == merchant_id, RedemptionRequest.nonce == nonce)
-            .values(outcome=outcome)
-            .execution_options(synchronize_session=False)
-        )
-
-    def add_conflict(self, conflict: RedemptionConflict) -> None:
-        self.session.add(conflict)
 
     async def conflict(self, conflict_id: str) -> RedemptionConflict | None:
         return await self.session.get(RedemptionConflict, conflict_id)

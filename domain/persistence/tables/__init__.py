@@ -24,7 +24,6 @@ from domain.persistence.tables.tokens import RefreshFamily, RefreshToken
 from domain.persistence.tables.trips import OpenTap, Trip
 from domain.persistence.tables.vouchers import (
     RedemptionConflict,
-    RedemptionRequest,
     SigningKey,
     Voucher,
     VoucherLot,
@@ -54,7 +53,6 @@ __all__ = [
     "PointsLot",
     "Posting",
     "RedemptionConflict",
-    "RedemptionRequest",
     "RefreshFamily",
     "RefreshToken",
     "SigningKey",

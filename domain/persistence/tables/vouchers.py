@@ -35,6 +35,8 @@ class Voucher(Base):
     recorded_at: Mapped[datetime | None]  # when the redemption reached us (offline scans: later)
     store_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("stores.id"))
     redeemed_by: Mapped[str | None] = mapped_column(String(26))
+    # the scanner's nonce: a retry carrying it is answered with this redemption again
+    redemption_nonce: Mapped[str | None] = mapped_column(String(64))
     cancelled_at: Mapped[datetime | None]
 
 
@@ -48,23 +50,14 @@ class VoucherLot(Base):
     points: Mapped[int] = mapped_column(BigInteger)
 
 
-class RedemptionRequest(Base):
-    """A scanner's request, by (merchant, device nonce): a retry gets the first answer again."""
-
-    __tablename__ = "redemption_requests"
-
-    merchant_id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    voucher_id: Mapped[str] = mapped_column(PublicId())
-    outcome: Mapped[str] = mapped_column(String(24))
-    created_at: Mapped[datetime]
-
-
 class RedemptionConflict(Base):
     """An offline scan uploaded after the voucher had been redeemed, expired or cancelled."""
 
     __tablename__ = "redemption_conflicts"
-    __table_args__ = (Index("ix_redemption_conflicts_status", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_redemption_conflicts_status", "status", "created_at"),
+        Index("uq_redemption_conflicts_scan", "merchant_id", "nonce", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
     voucher_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("vouchers.id"))
