@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PG_ADMIN_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-pg lint format install clean bench-ingest
+.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -39,6 +39,9 @@ format: $(STAMP)
 
 bench-ingest: $(STAMP)  ## metro journey ingest end to end over HTTP, PostgreSQL then SQLite
 	$(BIN)/python -m bench.ingest
+
+bench-redeem: $(STAMP)  ## voucher purchases and counter scans end to end over HTTP, on PostgreSQL
+	$(BIN)/python -m bench.redeem
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
