@@ -17,6 +17,7 @@ from litestar.stores.registry import StoreRegistry
 from api import logging as puhui_logging
 from api.admin.adjustments import AdminAdjustmentController
 from api.admin.audit import AdminAuditController
+from api.admin.dashboard import AdminDashboardController
 from api.admin.feeds import AdminFeedController
 from api.admin.merchants import AdminMerchantController
 from api.admin.methodologies import AdminMethodologyController
@@ -44,6 +45,8 @@ from api.scheduler import build_scheduler
 from api.services import Services
 from api.settings import Settings
 from api.system.health import health, ready
+from api.web.dev import DemoController
+from api.web.pages import PagesController, static_router
 from domain.identity.wechat import WeChatLogin
 
 VERSION = "0.1.0"
@@ -129,10 +132,14 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             AdminStaffController,
             AdminMerchantController,
             AdminAuditController,
+            AdminDashboardController,
             AdminOfferController,
             AdminAdjustmentController,
             AdminDonationController,
             AdminVoucherController,
+            PagesController,
+            static_router,
+            *([DemoController] if settings.dev_login else []),
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=HANDLERS,

@@ -133,7 +133,7 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
 
 
 OFFERS = [
-    ("中杯美式咖啡 Americano", "凭券兑换中杯美式一杯 One medium Americano", 300, 500),
+    ("中杯美式咖啡 Americano", "凭券兑换中杯美式一杯 One medium Americano", 100, 500),
     ("环保帆布袋 Canvas bag", "可重复使用的帆布购物袋 A reusable shopping bag", 800, 200),
     ("10 元代金券 ¥10 off", "消费满 30 元可用 On purchases of ¥30 or more", 500, 1000),
 ]

@@ -42,6 +42,12 @@ class CheckpointOut(msgspec.Struct):
     published_at: datetime
 
 
+class OperatorRef(msgspec.Struct):
+    operator_id: str
+    name: str
+    kind: str  # metro | bikeshare | bus
+
+
 class PublicController(Controller):
     path = "/v1/public"
     tags = ["public"]
@@ -65,6 +71,11 @@ class PublicController(Controller):
                 DayMode(date=d, mode=m, credited_trips=n, reduction_g=g) for d, m, n, g in rows
             ],
         )
+
+    @get("/operators", summary="Transport operators whose trips earn points")
+    async def operators(self, uow: UnitOfWork) -> list[OperatorRef]:
+        rows = await uow.operators.list(after=None, limit=1000)
+        return [OperatorRef(operator_id=o.id, name=o.name, kind=o.kind) for o in rows if o.active]
 
     @get("/methodologies", summary="Published (and retired) methodology versions")
     async def methodologies(self, uow: UnitOfWork) -> list[MethodologyOut]:

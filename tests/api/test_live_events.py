@@ -4,59 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
 from api.app import create_app
 from domain.crypto import DataProtector
 from tests.api.test_feed_metro import journey
 from tests.helpers import dumps, import_demo_network, make_operator, signed_headers
-
-TIMEOUT = 10
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Server(uvicorn.Server):
-    """uvicorn with an event set once it listens."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets=None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
+from tests.live import TIMEOUT, serve
 
 
 @pytest.fixture
 async def live(settings) -> AsyncIterator[str]:
-    port = _free_port()
-    server = _Server(
-        uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            lifespan="on",
-            timeout_graceful_shutdown=1,
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    await asyncio.wait_for(server.ready.wait(), TIMEOUT)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await asyncio.wait_for(task, TIMEOUT)
+    async with serve(create_app(settings)) as url:
+        yield url
 
 
 async def _setup(http: httpx.AsyncClient, db, settings) -> tuple[dict, tuple[str, str, str]]:

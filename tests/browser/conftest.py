@@ -1,0 +1,79 @@
+"""Browser tests: the pages served by a real server (demo data loaded, dev login on), driven by
+Debian's headless Chromium through Playwright. Screenshots go to test-output/screenshots/.
+
+Without Chromium the tests are skipped locally; with CI=true they fail instead (see .ci/run,
+which installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from api.cli.demo import load_demo
+from domain.crypto import DataProtector
+from tests.live import serve
+
+CHROMIUM = os.environ.get("PUHUI_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+
+
+def _need_chromium() -> None:
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+async def demo(db, settings, tmp_path) -> dict[str, Any]:
+    """The demo world (`puhui demo`): staff, operators with the Nanjing network, offers."""
+    out = tmp_path / "demo.json"
+    await load_demo(db, DataProtector(settings.data_key), settings, str(out))
+    return json.loads(out.read_text())
+
+
+@pytest.fixture
+async def live(settings, demo) -> AsyncIterator[str]:
+    async with serve(create_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    _need_chromium()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield b
+        await b.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+class OffSite:
+    """Records every request a page makes to another origin (there must be none)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.requests: list[str] = []
+
+    def __call__(self, request: Any) -> None:
+        url = request.url
+        if not (url.startswith(self.base) or url.startswith(("data:", "blob:"))):
+            self.requests.append(url)
