@@ -65,7 +65,8 @@ def problem(
     return Response(content=body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def domain_error_to_problem(_: Request, exc: domain_errors.DomainError) -> Response[Any]:
+def domain_error_to_problem(_: Request | None, exc: domain_errors.DomainError) -> Response[Any]:
+    """Also called directly by handlers whose refusals are their everyday answers."""
     status = next((s for cls, s in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
     headers = {"Retry-After": "30"} if status in (429, 503) else None
     return problem(status, exc.code, exc.detail, headers=headers, **exc.extra)

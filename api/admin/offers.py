@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
+from api.merchant.schemas import OfferProposal
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from domain import offers
@@ -21,16 +22,10 @@ WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
 READ = staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)
 
 
-class AdminOfferIn(msgspec.Struct, forbid_unknown_fields=True):
+class AdminOfferIn(OfferProposal, forbid_unknown_fields=True, kw_only=True):
+    """An offer staff create on a merchant's behalf: a proposal plus the merchant."""
+
     merchant_id: Annotated[str, msgspec.Meta(min_length=1, max_length=26)]
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-    points_price: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
-    stock: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
-    valid_from: datetime
-    valid_until: datetime
-    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    per_citizen_limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
-    voucher_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 30
 
 
 class AdminOfferOut(msgspec.Struct):

@@ -7,7 +7,7 @@ per command by the CLI and jobs). Services receive a UnitOfWork and never commit
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -90,41 +90,34 @@ class Database:
             else self._sessions
         )
 
-    @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Commit if the block returns, roll back if it raises. The only place we commit."""
-        async with self._sessions() as session:
-            uow = UnitOfWork(session)
-            try:
-                yield uow
-            except BaseException as exc:
-                # A few failures must still be recorded (e.g. revoking a token family on reuse).
-                if getattr(exc, "keep_changes", False):
-                    await session.commit()
-                else:
-                    await session.rollback()
-                raise
-            await session.commit()
+        return _committing(self._sessions)
 
-    @asynccontextmanager
-    async def statements(self) -> AsyncIterator[UnitOfWork]:
+    def statements(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """A unit of work whose every statement is atomic on its own (autocommit on PostgreSQL).
 
         Only for use cases made of one decisive write (a conditional UPDATE) plus reads: they
         skip the BEGIN and COMMIT round trips. Anything that must change several rows together
         uses unit_of_work().
         """
-        async with self._autocommit() as session:
-            uow = UnitOfWork(session)
-            try:
-                yield uow
-            except BaseException as exc:
-                if getattr(exc, "keep_changes", False):
-                    await session.commit()
-                else:
-                    await session.rollback()
-                raise
-            await session.commit()
+        return _committing(self._autocommit)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def _committing(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    async with sessions() as session:
+        uow = UnitOfWork(session)
+        try:
+            yield uow
+        except BaseException as exc:
+            # A few failures must still be recorded (e.g. revoking a token family on reuse).
+            if getattr(exc, "keep_changes", False):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        await session.commit()
