@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import jwt
@@ -28,9 +29,17 @@ class InvalidAccessToken(Unauthenticated):
     code = "invalid_token"
 
 
+VERIFIED_CACHE = 10_000
+
+
 class AccessTokens:
     def __init__(self, settings: TokenSettings) -> None:
         self.settings = settings
+        # token -> (principal, exp): a client sends the same token with every request, and
+        # checking an HS256 signature costs more than the rest of authentication. Only tokens
+        # that verified are kept, and never past their own expiry; revocation is checked by the
+        # caller on every request regardless.
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def issue(self, principal: Principal, now: datetime) -> str:
         claims: dict[str, object] = {
@@ -51,7 +60,17 @@ class AccessTokens:
             claims["store_id"] = principal.store_id
         return jwt.encode(claims, self.settings.secret, algorithm=ALGORITHM)
 
-    def verify(self, token: str) -> Principal:
+    def verify(self, token: str, now: float | None = None) -> Principal:
+        hit = self._verified.get(token)
+        if hit is not None and (now if now is not None else time.time()) < hit[1]:
+            return hit[0]
+        principal, exp = self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE:
+            self._verified.clear()
+        self._verified[token] = (principal, exp)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -75,7 +94,7 @@ class AccessTokens:
             raise InvalidAccessToken("the access token is not valid") from exc
         if kind == "staff" and parsed_role is None:
             raise InvalidAccessToken("the access token is not valid")
-        return Principal(
+        principal = Principal(
             kind=kind,
             id=claims["sub"],
             family_id=claims["fam"],
@@ -83,3 +102,4 @@ class AccessTokens:
             merchant_id=claims.get("merchant_id"),
             store_id=claims.get("store_id"),
         )
+        return principal, float(claims["exp"])

@@ -16,6 +16,7 @@ from domain.vouchers import tokens
 
 RELOAD_AFTER = timedelta(seconds=60)
 RELOAD_UNKNOWN_AFTER = timedelta(seconds=1)
+VERIFIED_CACHE = 20_000
 
 
 class PublicKey(msgspec.Struct, frozen=True):
@@ -47,18 +48,25 @@ class KeyRing:
         self._signer: tuple[str, Ed25519PrivateKey] | None = None
         self._public: list[PublicKey] = []
         self._loaded_at: datetime | None = None
+        # token -> voucher id of tokens whose signature checked out against the keys loaded now
+        # (a counter scans the same voucher again and again); emptied when the keys change
+        self._verified: dict[str, str] = {}
 
     def forget(self) -> None:
         self._loaded_at = None
+        self._verified.clear()
 
     async def _load(self, uow: UnitOfWork, now: datetime) -> None:
         rows = await uow.vouchers.signing_keys()
         if not any(r.active_slot == "A" for r in rows):
             await uow.vouchers.add_signing_key(_new_row(self._protector, now))
             rows = await uow.vouchers.signing_keys()
-        self._public = [
+        public = [
             PublicKey(r.key_id, r.public_key, r.active_slot == "A", r.created_at) for r in rows
         ]
+        if {k.key_id for k in public} != {k.key_id for k in self._public}:
+            self._verified.clear()
+        self._public = public
         active = next(r for r in rows if r.active_slot == "A")
         if self._signer is None or self._signer[0] != active.key_id:
             private = tokens.private_key_from_text(self._protector.decrypt(active.private_key_enc))
@@ -78,6 +86,19 @@ class KeyRing:
     async def public_keys(self, uow: UnitOfWork, now: datetime) -> list[PublicKey]:
         await self._fresh(uow, now, RELOAD_AFTER)
         return list(self._public)
+
+    async def voucher_of(self, uow: UnitOfWork, token: str, now: datetime) -> str:
+        """The voucher id a token names, once its signature checks out (expiry not judged)."""
+        await self._fresh(uow, now, RELOAD_AFTER)
+        hit = self._verified.get(token)
+        if hit is not None:
+            return hit
+        keys = await self.verifying_keys(uow, now, tokens.read_token(token).key_id)
+        voucher_id = tokens.verify_token(token, keys, now, check_expiry=False).voucher_id
+        if len(self._verified) >= VERIFIED_CACHE:
+            self._verified.clear()
+        self._verified[token] = voucher_id
+        return voucher_id
 
     async def verifying_keys(self, uow: UnitOfWork, now: datetime, key_id: str) -> dict[str, str]:
         """Key id -> public key, reloading (at most once a second) if `key_id` is not known."""

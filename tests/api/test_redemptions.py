@@ -215,6 +215,8 @@ async def test_public_keys_verify_tokens_offline_and_survive_a_rotation(client, 
         f"/v1/admin/voucher-keys/{old_kid}/retire", headers=bearer(admin["access_token"])
     )
     assert retired.status_code == 204
+    # a token of the retired key is refused now, although it verified (and was cached) before
+    assert_problem(await scan(client, till, token=v["token"]), 400, "bad_token")
     v3 = (await buy(client, citizen, offer_id)).json()
     keys = (await client.get("/v1/merchant/public-key", headers=h)).json()["keys"]
     assert [k["key_id"] for k in keys] == [new_kid]

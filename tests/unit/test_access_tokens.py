@@ -69,3 +69,25 @@ def _base() -> dict:
 def test_refused(token: str) -> None:
     with pytest.raises(InvalidAccessToken):
         tokens.verify(token)
+
+
+def test_a_verified_token_is_remembered_until_its_expiry_only(monkeypatch) -> None:
+    fresh = AccessTokens(TokenSettings(secret=SECRET))
+    now = datetime.now(UTC)
+    principal = Principal(kind="citizen", id="c9", family_id="f9")
+    token = fresh.issue(principal, now)
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    calls = []
+    real = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert fresh.verify(token) == principal
+    assert fresh.verify(token) == principal
+    assert len(calls) == 1  # the second time from memory
+    assert fresh.verify(token, now=exp + 1) == principal  # past its exp: checked again
+    assert len(calls) == 2
+    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    with pytest.raises(InvalidAccessToken):
+        fresh.verify(forged)
+    with pytest.raises(InvalidAccessToken):
+        fresh.verify(forged)  # a refused token is never remembered
+    assert len(calls) == 4

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, update
+from sqlalchemy import Row, and_, bindparam, exists, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.persistence.bulk import is_pg
 from domain.persistence.dialect import insert_one
 from domain.persistence.tables import (
     Offer,
@@ -17,6 +18,50 @@ from domain.persistence.tables import (
 )
 
 VOUCHERS = Voucher.__table__
+# what a scan needs to know of a voucher
+_STATE = [
+    VOUCHERS.c[name]
+    for name in (
+        "id",
+        "offer_id",
+        "merchant_id",
+        "citizen_id",
+        "points",
+        "status",
+        "expires_at",
+        "redeemed_at",
+        "store_id",
+        "redemption_nonce",
+    )
+]
+
+# The scan's statements are built once (building a CTE per request costs more than running it).
+_REDEEM = (
+    update(VOUCHERS)
+    .where(
+        VOUCHERS.c.id == bindparam("v_id"),
+        VOUCHERS.c.merchant_id == bindparam("v_merchant"),
+        VOUCHERS.c.status == "issued",
+        VOUCHERS.c.expires_at > bindparam("v_scanned", type_=VOUCHERS.c.expires_at.type),
+    )
+    .values(
+        status="redeemed",
+        redeemed_at=bindparam("v_scanned", type_=VOUCHERS.c.redeemed_at.type),
+        recorded_at=bindparam("v_recorded", type_=VOUCHERS.c.recorded_at.type),
+        store_id=bindparam("v_store"),
+        redeemed_by=bindparam("v_staff"),
+        redemption_nonce=bindparam("v_nonce"),
+    )
+)
+_REDEEM_RETURNING = _REDEEM.returning(*_STATE)
+_DONE = _REDEEM_RETURNING.cte("done")
+_REDEEM_OR_READ = union_all(
+    select(literal(True).label("redeemed"), *_DONE.c),
+    select(literal(False).label("redeemed"), *_STATE).where(
+        VOUCHERS.c.id == bindparam("v_id"), ~exists(select(_DONE.c.id))
+    ),
+)
+_STATE_BY_ID = select(*_STATE).where(VOUCHERS.c.id == bindparam("v_id"))
 
 
 class VoucherRepository:
@@ -86,41 +131,32 @@ class VoucherRepository:
         store_id: str | None,
         staff_id: str,
         nonce: str,
-    ) -> Row | None:
+    ) -> tuple[bool, Row | None]:
         """The one statement that decides a redemption: issued, ours, unexpired when scanned.
 
-        Returns (offer_id, citizen_id, points, redeemed_at, store_id) if it redeemed, else None.
+        Returns (True, the voucher as redeemed) or (False, the voucher as it was, or None). On
+        PostgreSQL the refusal's read rides in the same statement (a data-modifying CTE); its
+        row is the statement's snapshot, so a caller that finds the voucher still redeemable
+        there must read it again (a concurrent redemption committed while the UPDATE waited).
         """
-        stmt = (
-            update(VOUCHERS)
-            .where(
-                VOUCHERS.c.id == voucher_id,
-                VOUCHERS.c.merchant_id == merchant_id,
-                VOUCHERS.c.status == "issued",
-                VOUCHERS.c.expires_at > scanned_at,
-            )
-            .values(
-                status="redeemed",
-                redeemed_at=scanned_at,
-                recorded_at=recorded_at,
-                store_id=store_id,
-                redeemed_by=staff_id,
-                redemption_nonce=nonce,
-            )
-            .returning(
-                VOUCHERS.c.offer_id,
-                VOUCHERS.c.citizen_id,
-                VOUCHERS.c.points,
-                VOUCHERS.c.redeemed_at,
-                VOUCHERS.c.store_id,
-            )
-        )
-        return (await self.session.execute(stmt)).first()
+        params = {
+            "v_id": voucher_id,
+            "v_merchant": merchant_id,
+            "v_scanned": scanned_at,
+            "v_recorded": recorded_at,
+            "v_store": store_id,
+            "v_staff": staff_id,
+            "v_nonce": nonce,
+        }
+        if not is_pg(self.session):
+            row = (await self.session.execute(_REDEEM_RETURNING, params)).first()
+            return (True, row) if row is not None else (False, await self.state(voucher_id))
+        row = (await self.session.execute(_REDEEM_OR_READ, params)).first()
+        return (False, None) if row is None else (bool(row.redeemed), row)
 
     async def state(self, voucher_id: str) -> Row | None:
         """A voucher's row as it is now (a new statement: sees what others committed)."""
-        stmt = select(VOUCHERS).where(VOUCHERS.c.id == voucher_id)
-        return (await self.session.execute(stmt)).first()
+        return (await self.session.execute(_STATE_BY_ID, {"v_id": voucher_id})).first()
 
     async def id_by_code(self, code: str) -> str | None:
         stmt = select(VOUCHERS.c.id).where(VOUCHERS.c.code == code)
