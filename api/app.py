@@ -24,6 +24,7 @@ from api.admin.methodologies import AdminMethodologyController
 from api.admin.networks import AdminNetworkController
 from api.admin.offers import AdminOfferController
 from api.admin.operators import AdminOperatorController
+from api.admin.points_rules import AdminPointsRulesController
 from api.admin.staff import AdminStaffController
 from api.admin.vouchers import AdminDonationController, AdminVoucherController
 from api.auth.controller import AuthController
@@ -129,6 +130,7 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             AdminNetworkController,
             AdminFeedController,
             AdminMethodologyController,
+            AdminPointsRulesController,
             AdminStaffController,
             AdminMerchantController,
             AdminAuditController,
