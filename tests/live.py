@@ -8,6 +8,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import uvicorn
 from litestar import Litestar
 
@@ -53,3 +54,12 @@ async def serve(app: Litestar) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, TIMEOUT)
+
+
+@asynccontextmanager
+async def http_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a real server running `app`: requests made concurrently are served
+    concurrently (Litestar's AsyncTestClient runs the app in a portal thread and blocks the
+    caller's loop per request, so `asyncio.gather` over it is sequential)."""
+    async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=60) as client:
+        yield client

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam, text
 from sqlalchemy.dialects import postgresql
@@ -30,17 +30,97 @@ def _pg_type(table: Table, column: str) -> str:
     return table.c[column].type.compile(dialect=_PG)
 
 
-def _unnest(table: Table, columns: Sequence[str]) -> str:
-    arrays = ", ".join(f"CAST(:{c} AS {_pg_type(table, c)}[])" for c in columns)
+def _unnest(table: Table, columns: Sequence[str], prefix: str = "") -> str:
+    arrays = ", ".join(f"CAST(:{prefix}{c} AS {_pg_type(table, c)}[])" for c in columns)
     return f"unnest({arrays}) AS u({', '.join(columns)})"
 
 
-def _arrays(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dict[str, list[Any]]:
-    return {c: [r[c] for r in rows] for c in columns}
+def _arrays(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], prefix: str = ""
+) -> dict[str, list[Any]]:
+    return {prefix + c: [r[c] for r in rows] for c in columns}
 
 
-def _bound(sql: str, columns: Sequence[str]) -> Any:
-    return text(sql).bindparams(*(bindparam(c) for c in columns))
+def _bound(sql: str, names: Sequence[str]) -> Any:
+    return text(sql).bindparams(*(bindparam(c) for c in names))
+
+
+class Write(NamedTuple):
+    """One PostgreSQL data-modifying statement over arrays, ready to run alone or to be joined
+    with others into one statement (`execute_together`). Parameters carry a per-write prefix."""
+
+    sql: str
+    params: dict[str, list[Any]]
+
+
+def insert_write(
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    prefix: str = "",
+    skip_conflicts_on: Sequence[str] | None = None,
+    returning: str | None = None,
+) -> Write:
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM {_unnest(table, columns, prefix)}"
+    )
+    if skip_conflicts_on is not None:
+        sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
+    if returning:
+        sql += f" RETURNING {returning}"
+    return Write(sql, _arrays(rows, columns, prefix))
+
+
+def update_write(
+    table: Table, rows: Sequence[dict[str, Any]], *, key: str, prefix: str = ""
+) -> Write:
+    columns = list(rows[0])
+    assignments = ", ".join(f"{c} = u.{c}" for c in columns if c != key)
+    sql = (
+        f"UPDATE {table.name} AS t SET {assignments} FROM {_unnest(table, columns, prefix)} "
+        f"WHERE t.{key} = u.{key}"
+    )
+    return Write(sql, _arrays(rows, columns, prefix))
+
+
+def upsert_write(
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    keys: Sequence[str],
+    add: Sequence[str] = (),
+    replace: Sequence[str] = (),
+    prefix: str = "",
+) -> Write:
+    columns = list(rows[0])
+    sets = [f"{c} = {table.name}.{c} + EXCLUDED.{c}" for c in add]
+    sets += [f"{c} = EXCLUDED.{c}" for c in replace]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM {_unnest(table, columns, prefix)} "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
+    )
+    return Write(sql, _arrays(rows, columns, prefix))
+
+
+async def execute_together(session: AsyncSession, writes: Sequence[Write]) -> list[Any]:
+    """Run the writes as ONE statement (PostgreSQL): all but the last as data-modifying CTEs.
+
+    One round trip instead of one per table. The writes must touch different rows (they share
+    one snapshot and cannot see each other's changes); constraints are checked at the end of the
+    statement. Returns the last write's RETURNING values, if it has any."""
+    if not writes:
+        return []
+    *first, last = writes
+    ctes = ", ".join(f"w{i} AS ({w.sql})" for i, w in enumerate(first))
+    sql = (f"WITH {ctes} " if ctes else "") + last.sql
+    params: dict[str, list[Any]] = {}
+    for w in writes:
+        params.update(w.params)
+    result = await session.execute(_bound(sql, list(params)), params)
+    return list(result.scalars()) if " RETURNING " in last.sql else []
 
 
 async def insert_many(
@@ -54,18 +134,9 @@ async def insert_many(
     """INSERT rows (optionally ON CONFLICT DO NOTHING); returns `returning` of inserted rows."""
     if not rows:
         return []
-    columns = list(rows[0])
     if is_pg(session):
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"SELECT {', '.join(columns)} FROM {_unnest(table, columns)}"
-        )
-        if skip_conflicts_on is not None:
-            sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
-        if returning:
-            sql += f" RETURNING {returning}"
-        result = await session.execute(_bound(sql, columns), _arrays(rows, columns))
-        return list(result.scalars()) if returning else []
+        write = insert_write(table, rows, skip_conflicts_on=skip_conflicts_on, returning=returning)
+        return await execute_together(session, [write])
     stmt = insert(session, table)
     if skip_conflicts_on is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
@@ -86,16 +157,11 @@ async def update_many(
     """UPDATE each row's columns, matched on `key`."""
     if not rows:
         return
+    if is_pg(session):
+        await execute_together(session, [update_write(table, rows, key=key)])
+        return
     columns = list(rows[0])
     sets = [c for c in columns if c != key]
-    if is_pg(session):
-        assignments = ", ".join(f"{c} = u.{c}" for c in sets)
-        sql = (
-            f"UPDATE {table.name} AS t SET {assignments} FROM {_unnest(table, columns)} "
-            f"WHERE t.{key} = u.{key}"
-        )
-        await session.execute(_bound(sql, columns), _arrays(rows, columns))
-        return
     stmt = (
         table.update()
         .where(table.c[key] == bindparam(f"_{key}"))
@@ -117,16 +183,9 @@ async def upsert_many(
     `replace` columns. Rows must have distinct keys (aggregate first)."""
     if not rows:
         return
-    columns = list(rows[0])
     if is_pg(session):
-        sets = [f"{c} = {table.name}.{c} + EXCLUDED.{c}" for c in add]
-        sets += [f"{c} = EXCLUDED.{c}" for c in replace]
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"SELECT {', '.join(columns)} FROM {_unnest(table, columns)} "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
-        )
-        await session.execute(_bound(sql, columns), _arrays(rows, columns))
+        write = upsert_write(table, rows, keys=keys, add=add, replace=replace)
+        await execute_together(session, [write])
         return
     stmt = insert(session, table)
     updates = {c: table.c[c] + stmt.excluded[c] for c in add}
@@ -146,6 +205,7 @@ async def lookup(
     where: str = "",
     params: dict[str, Any] | None = None,
     for_update: bool = False,
+    skip_locked: bool = False,
 ) -> list[Any]:
     """Rows of `table` (alias `t`) whose `key` is one of `values` and that satisfy `where`
     (an SQL condition over `t` with :named `params`, written by our code only).
@@ -159,7 +219,7 @@ async def lookup(
     condition = f"t.{key} = u.v" + (f" AND {where}" if where else "")
     selected = ", ".join("t." + c for c in columns)
     if is_pg(session):
-        lock = " FOR UPDATE" if for_update else ""
+        lock = (" FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE") if for_update else ""
         sql = (
             f"SELECT {selected} FROM unnest(CAST(:v AS {_pg_type(table, key)}[])) "
             f"WITH ORDINALITY AS u(v, n) CROSS JOIN LATERAL "

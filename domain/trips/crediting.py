@@ -57,10 +57,13 @@ async def credit(
     drafts: list[TripDraft],
     accounts: dict[str, AccountState],
     now: datetime,
-) -> None:
-    """Overlap and daily caps per citizen, then the postings, lots and day counters."""
+    new_trips: list[TripDraft] | None = None,
+) -> set[str]:
+    """Overlap and daily caps per citizen, then the postings, lots and day counters, written
+    together with `new_trips` (all decided by now) in one go. Returns the trip ids inserted."""
     if not drafts:
-        return
+        rows = [d.row() for d in new_trips or []]
+        return await uow.ledger.record_credit([], [], {}, [], rows)
     citizens = {d.citizen_id for d in drafts}
     day_rows = await uow.ledger.days((d.citizen_id, d.day) for d in drafts)
     tallies: dict[tuple[str, date], DayTally] = {}
@@ -104,20 +107,18 @@ async def credit(
                 {"trip_id": d.id, "points": awarded, "balance": account.balance},
             )
 
-    await uow.ledger.add_postings(postings)
-    await uow.ledger.save_accounts(accounts.values())
-    await uow.ledger.add_to_lots(dict(lots))
-    await uow.ledger.save_days(
-        [
-            {
-                "citizen_id": c,
-                "day": day,
-                "trips": t.trips,
-                "points": t.points,
-                "reduction_g": grams.get((c, day), 0),
-            }
-            for (c, day), t in tallies.items()
-        ]
+    days = [
+        {
+            "citizen_id": c,
+            "day": day,
+            "trips": t.trips,
+            "points": t.points,
+            "reduction_g": grams.get((c, day), 0),
+        }
+        for (c, day), t in tallies.items()
+    ]
+    return await uow.ledger.record_credit(
+        postings, accounts.values(), dict(lots), days, [d.row() for d in new_trips or []]
     )
 
 

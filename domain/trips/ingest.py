@@ -43,6 +43,24 @@ def account_hash(protector: DataProtector, operator_id: str, external_account: s
     return protector.keyed_hash(f"operator-account:{operator_id}", external_account)
 
 
+class Batch:
+    """A batch between its passes: what is decided so far, what still waits for locks."""
+
+    def __init__(self, items: list[TripRecord | BadRecord]) -> None:
+        self.results: list[RecordResult | None] = [None] * len(items)
+        self.items = items
+        self.drafts: dict[str, TripDraft] = {}
+        self.twins: list[tuple[int, str]] = []  # the same trip twice in one batch
+        self.existing: dict = {}  # external id -> outcome stored before us
+        self.fresh: list[TripDraft] = []  # new trips still to store
+        self.candidates: list[TripDraft] = []  # new trips that may be credited
+        self.inserted: set[str] = set()
+
+    @property
+    def deferred(self) -> bool:
+        return bool(self.fresh)
+
+
 async def ingest(
     uow: UnitOfWork,
     protector: DataProtector,
@@ -50,12 +68,25 @@ async def ingest(
     items: list[TripRecord | BadRecord],
     now: datetime,
 ) -> BatchOutcome:
-    results: list[RecordResult | None] = [None] * len(items)
-    drafts: dict[str, TripDraft] = {}
-    twins: list[tuple[int, str]] = []  # the same trip twice in one batch
+    """The whole batch in one transaction (waits for every citizen's lock it needs)."""
+    batch = await prepare(uow, protector, operator_id, items, now)
+    await settle(uow, batch, operator_id, now)
+    return outcome(batch)
+
+
+async def prepare(
+    uow: UnitOfWork,
+    protector: DataProtector,
+    operator_id: str,
+    items: list[TripRecord | BadRecord],
+    now: datetime,
+) -> Batch:
+    """Everything that needs no lock: parse, replay filter, bindings, consents, per-trip rules."""
+    batch = Batch(items)
+    drafts = batch.drafts
     for i, item in enumerate(items):
         if isinstance(item, BadRecord):
-            results[i] = RecordResult(
+            batch.results[i] = RecordResult(
                 item.external_trip_id,
                 Status.REJECTED.value,
                 Reason.INVALID_RECORD.value,
@@ -64,7 +95,7 @@ async def ingest(
                 item.detail,
             )
         elif item.external_trip_id in drafts:
-            twins.append((i, item.external_trip_id))
+            batch.twins.append((i, item.external_trip_id))
         else:
             drafts[item.external_trip_id] = TripDraft(
                 id=new_id(),
@@ -79,40 +110,60 @@ async def ingest(
     )
     for d in drafts.values():
         d.citizen_id = linked.get(d.account_hash)
-
-    # Everything that needs no lock first: the replay filter, consents, methodology, the rules.
-    existing = await uow.trips.existing(operator_id, drafts)
-    fresh = [d for d in drafts.values() if d.record.external_trip_id not in existing]
-    consents = await uow.citizens.consents(sorted({d.citizen_id for d in fresh if d.citizen_id}))
-    for d in fresh:
+    batch.existing = await uow.trips.existing(operator_id, drafts)
+    batch.fresh = [d for d in drafts.values() if d.record.external_trip_id not in batch.existing]
+    consents = await uow.citizens.consents(
+        sorted({d.citizen_id for d in batch.fresh if d.citizen_id})
+    )
+    for d in batch.fresh:
         if d.citizen_id is not None:
             d.consent_given_at = consents.get(d.citizen_id)
     book = await load_book(uow)
-    candidates = [d for d in fresh if crediting.assess(d, book, now)]
+    batch.candidates = [d for d in batch.fresh if crediting.assess(d, book, now)]
+    return batch
 
-    # Crediting holds the citizens' account locks, from here to commit, so keep this part short.
+
+async def settle(
+    uow: UnitOfWork, batch: Batch, operator_id: str, now: datetime, *, skip_locked: bool = False
+) -> None:
+    """Lock the citizens' accounts, credit, store the new trips; from here to commit the locks
+    are held, so this part is short.
+
+    With `skip_locked`, citizens whose accounts another transaction holds are left for a later
+    pass (their trips stay in `batch.fresh`): the rest commits without waiting in line behind
+    a batch that merely shares a few citizens."""
+    candidates = batch.candidates
     citizens = sorted({d.citizen_id for d in candidates})
-    accounts = await lock_citizen_accounts(uow, citizens, now)
+    accounts = await lock_citizen_accounts(uow, citizens, now, skip_locked=skip_locked)
+    later = [d for d in candidates if citizen_account_id(d.citizen_id) not in accounts]
+    if later:
+        candidates = [d for d in candidates if citizen_account_id(d.citizen_id) in accounts]
+    fresh = [d for d in batch.fresh if d not in later]
     if candidates:  # a concurrent batch may have stored some of them before we got the locks
         late = await uow.trips.existing(
             operator_id, (d.record.external_trip_id for d in candidates)
         )
         if late:
-            existing |= late
+            batch.existing |= late
             fresh = [d for d in fresh if d.record.external_trip_id not in late]
             candidates = [d for d in candidates if d.record.external_trip_id not in late]
-    await crediting.credit(uow, candidates, accounts, now)
-
-    inserted = await uow.trips.insert_new([d.row() for d in fresh])
+    inserted = await crediting.credit(uow, candidates, accounts, now, new_trips=fresh)
     if any(d.id not in inserted and d.status is Status.CREDITED for d in fresh):
         raise ConcurrentTwin("a concurrent request stored the same trips; send the batch again")
+    batch.inserted |= inserted
+    batch.fresh = later
+    batch.candidates = later
 
-    for i, item in enumerate(items):
+
+def outcome(batch: Batch) -> BatchOutcome:
+    """A result per record, once every pass has run."""
+    results = batch.results
+    for i, item in enumerate(batch.items):
         if results[i] is not None:
             continue
         ext = item.external_trip_id
-        if ext in existing:
-            t = existing[ext]
+        if ext in batch.existing:
+            t = batch.existing[ext]
             results[i] = RecordResult(
                 ext,
                 Status.DUPLICATE.value,
@@ -122,8 +173,8 @@ async def ingest(
                 f"stored as {t.status}",
             )
             continue
-        d = drafts[ext]
-        if d.id not in inserted:  # lost the race for a non-credited trip: a duplicate too
+        d = batch.drafts[ext]
+        if d.id not in batch.inserted:  # lost the race for a non-credited trip: a duplicate too
             results[i] = RecordResult(
                 ext,
                 Status.DUPLICATE.value,
@@ -136,7 +187,7 @@ async def ingest(
         results[i] = RecordResult(
             ext, d.status.value, d.reason.value if d.reason else None, d.id, d.points
         )
-    for i, ext in twins:
+    for i, ext in batch.twins:
         first = next(r for r in results if r is not None and r.external_trip_id == ext)
         results[i] = RecordResult(
             ext,
@@ -150,14 +201,25 @@ async def ingest(
     return BatchOutcome(results=final, summary=summarize(final))
 
 
-async def lock_citizen_accounts(uow: UnitOfWork, citizens: list[str], now: datetime) -> dict:
+async def lock_citizen_accounts(
+    uow: UnitOfWork, citizens: list[str], now: datetime, *, skip_locked: bool = False
+) -> dict:
     """Lock the citizens' accounts in id order. Accounts are opened when an account is linked
-    (`ensure_citizen_account`), so the hot path only locks; a missing one is opened here."""
-    locked = await uow.ledger.lock_accounts([citizen_account_id(c) for c in citizens])
-    missing = [c for c in citizens if citizen_account_id(c) not in locked]
-    if missing:
-        await ensure_citizen_accounts(uow, missing, now)
-        locked |= await uow.ledger.lock_accounts([citizen_account_id(c) for c in missing])
+    (`ensure_citizen_account`), so the hot path only locks; a missing one is opened here.
+    With `skip_locked`, accounts another transaction holds are left out (not waited for)."""
+    ids = [citizen_account_id(c) for c in citizens]
+    locked = await uow.ledger.lock_accounts(ids, skip_locked=skip_locked)
+    if len(locked) < len(ids):
+        absent = [i for i in ids if i not in locked]
+        if skip_locked:  # not locked: held by another transaction, or not opened yet
+            held = await uow.ledger.existing_ids(absent)
+            absent = [i for i in absent if i not in held]
+        missing = [c for c in citizens if citizen_account_id(c) in set(absent)]
+        if missing:
+            await ensure_citizen_accounts(uow, missing, now)
+            locked |= await uow.ledger.lock_accounts(
+                [citizen_account_id(c) for c in missing], skip_locked=skip_locked
+            )
     return locked
 
 

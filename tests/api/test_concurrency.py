@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.app import create_app
 from domain.crypto import DataProtector
 from domain.ledger.verify import verify_ledger
 from tests.api.test_crediting_rules import shanghai
@@ -21,8 +22,16 @@ from tests.helpers import (
     make_operator,
     signed_headers,
 )
+from tests.live import http_client
 
 pytestmark = pytest.mark.pg_only
+
+
+@pytest.fixture
+async def client(settings):
+    """Requests over TCP to a real server, so concurrent requests really run concurrently."""
+    async with http_client(create_app(settings)) as c:
+        yield c
 
 
 @pytest.fixture
@@ -82,5 +91,42 @@ async def test_concurrent_batches_for_one_citizen_respect_the_daily_cap(client, 
     statuses = [r.json()["results"][0]["status"] for r in responses]
     assert statuses.count("credited") == 10
     assert statuses.count("capped") == 6
+    async with db.unit_of_work() as uow:
+        assert (await verify_ledger(uow)).ok
+
+
+async def test_a_batch_credits_free_citizens_without_waiting_for_one_that_is_locked(
+    client, db, riders
+):
+    """Pass 1 skips a citizen whose account another transaction holds and commits the rest at
+    once; pass 2 waits for that one account only."""
+    metro, citizens = riders
+    end = datetime.now(UTC) - timedelta(hours=1)
+    trips = [
+        journey("free-0", "conc-0", "NJM101", "NJM106", end),
+        journey("held-1", "conc-1", "NJM101", "NJM106", end),
+    ]
+    held = f"cit:{citizens[1]['citizen_id']}"
+    from sqlalchemy import select
+
+    from domain.persistence.tables import LedgerAccount
+
+    async with db.unit_of_work() as blocker:
+        await blocker.session.execute(
+            select(LedgerAccount.id).where(LedgerAccount.id == held).with_for_update()
+        )
+        request = asyncio.create_task(_send(client, metro, trips))
+        for _ in range(200):  # pass 1 commits citizen 0's trip while citizen 1 is held
+            me = await client.get("/v1/me/trips", headers=bearer(citizens[0]["access_token"]))
+            if me.json()["items"]:
+                break
+            await asyncio.sleep(0.05)
+        assert [t["status"] for t in me.json()["items"]] == ["credited"]
+        assert not request.done()  # still waiting for citizen 1's account
+        other = await client.get("/v1/me/trips", headers=bearer(citizens[1]["access_token"]))
+        assert other.json()["items"] == []
+    response = await asyncio.wait_for(request, 30)
+    assert response.status_code == 200, response.text
+    assert response.json()["summary"]["credited"] == 2
     async with db.unit_of_work() as uow:
         assert (await verify_ledger(uow)).ok

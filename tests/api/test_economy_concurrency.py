@@ -9,12 +9,21 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from api.app import create_app
 from domain.ledger.verify import verify_ledger
 from domain.persistence.tables import LedgerAccount, Offer, Voucher
 from tests.economy import balance, buy, cashier, give_points, make_offer, scan
 from tests.helpers import citizen_login, make_merchant
+from tests.live import http_client
 
 pytestmark = pytest.mark.pg_only
+
+
+@pytest.fixture
+async def client(settings):
+    """Requests over TCP to a real server, so concurrent requests really run concurrently."""
+    async with http_client(create_app(settings)) as c:
+        yield c
 
 
 def _codes(responses) -> Counter:

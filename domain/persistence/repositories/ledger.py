@@ -9,13 +9,52 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger.chain import GENESIS
-from domain.persistence.bulk import insert_many, lookup, update_many, upsert_many
-from domain.persistence.tables import CitizenDay, LedgerAccount, PointsLot, Posting
+from domain.persistence.bulk import (
+    execute_together,
+    insert_many,
+    insert_write,
+    is_pg,
+    lookup,
+    update_many,
+    update_write,
+    upsert_many,
+    upsert_write,
+)
+from domain.persistence.tables import CitizenDay, LedgerAccount, PointsLot, Posting, Trip
 
 ACCOUNTS = LedgerAccount.__table__
 POSTINGS = Posting.__table__
 LOTS = PointsLot.__table__
 DAYS = CitizenDay.__table__
+
+
+TRIPS = Trip.__table__
+TRIP_KEY = ["operator_id", "external_trip_id"]
+_LOT_UPSERT: dict[str, Any] = {"keys": ["account_id", "expires_at"], "add": ["earned", "remaining"]}
+_DAY_UPSERT: dict[str, Any] = {
+    "keys": ["citizen_id", "day"],
+    "replace": ["trips", "points", "reduction_g"],
+}
+
+
+def _lot_rows(amounts: dict[tuple[str, datetime], int]) -> list[dict[str, Any]]:
+    return [
+        {"account_id": a, "expires_at": e, "earned": n, "remaining": n}
+        for (a, e), n in sorted(amounts.items())
+    ]
+
+
+def _account_rows(accounts: Iterable[AccountState]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.id,
+            "balance": a.balance,
+            "entries": a.entries,
+            "head_hash": a.head_hash,
+            "reduction_g_total": a.reduction_g_total,
+        }
+        for a in accounts
+    ]
 
 
 def citizen_account_id(citizen_id: str) -> str:
@@ -63,8 +102,11 @@ class LedgerRepository:
         ]
         await insert_many(self.session, ACCOUNTS, rows, skip_conflicts_on=["id"])
 
-    async def lock_accounts(self, ids: Sequence[str]) -> dict[str, AccountState]:
-        """Lock accounts in id order (no deadlocks) and return their state by id."""
+    async def lock_accounts(
+        self, ids: Sequence[str], *, skip_locked: bool = False
+    ) -> dict[str, AccountState]:
+        """Lock accounts in id order (no deadlocks) and return their state by id. With
+        `skip_locked`, accounts another transaction holds are left out instead of waited for."""
         rows = await lookup(
             self.session,
             ACCOUNTS,
@@ -72,8 +114,13 @@ class LedgerRepository:
             key="id",
             values=sorted(set(ids)),
             for_update=True,
+            skip_locked=skip_locked,
         )
         return {row[0]: AccountState(*row) for row in rows}
+
+    async def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        rows = await lookup(self.session, ACCOUNTS, ["id"], key="id", values=sorted(set(ids)))
+        return {row[0] for row in rows}
 
     async def account(self, account_id: str) -> LedgerAccount | None:
         return await self.session.get(LedgerAccount, account_id)
@@ -82,27 +129,55 @@ class LedgerRepository:
         await insert_many(self.session, POSTINGS, rows)
 
     async def save_accounts(self, accounts: Iterable[AccountState]) -> None:
-        rows = [
-            {
-                "id": a.id,
-                "balance": a.balance,
-                "entries": a.entries,
-                "head_hash": a.head_hash,
-                "reduction_g_total": a.reduction_g_total,
-            }
-            for a in accounts
-        ]
+        await self.save_accounts_rows(_account_rows(accounts))
+
+    async def save_accounts_rows(self, rows: list[dict[str, Any]]) -> None:
         await update_many(self.session, ACCOUNTS, rows, key="id")
 
     async def add_to_lots(self, amounts: dict[tuple[str, datetime], int]) -> None:
         """Add points to (account, expiry) lots, creating them as needed."""
-        rows = [
-            {"account_id": a, "expires_at": e, "earned": n, "remaining": n}
-            for (a, e), n in sorted(amounts.items())
-        ]
-        await upsert_many(
-            self.session, LOTS, rows, keys=["account_id", "expires_at"], add=["earned", "remaining"]
-        )
+        await upsert_many(self.session, LOTS, _lot_rows(amounts), **_LOT_UPSERT)
+
+    async def record_credit(
+        self,
+        postings: list[dict[str, Any]],
+        accounts: Iterable[AccountState],
+        lots: dict[tuple[str, datetime], int],
+        days: list[dict[str, Any]],
+        trips: list[dict[str, Any]],
+    ) -> set[str]:
+        """Write a batch's crediting: postings, account states, lots, day counters, and the new
+        trips (ON CONFLICT DO NOTHING); returns the ids of the trips inserted.
+
+        On PostgreSQL this is ONE statement (data-modifying CTEs), so the citizens' account locks
+        are held for one round trip of writing instead of five."""
+        trips = sorted(trips, key=lambda r: r["external_trip_id"])  # stable lock order
+        account_rows = _account_rows(accounts)
+        if not is_pg(self.session):
+            await self.add_postings(postings)
+            await self.save_accounts_rows(account_rows)
+            await self.add_to_lots(lots)
+            await self.save_days(days)
+            found = await insert_many(
+                self.session, TRIPS, trips, skip_conflicts_on=TRIP_KEY, returning="id"
+            )
+            return set(found)
+        writes = []
+        if postings:
+            writes.append(insert_write(POSTINGS, postings, prefix="p_"))
+        if account_rows:
+            writes.append(update_write(ACCOUNTS, account_rows, key="id", prefix="a_"))
+        if lots:
+            writes.append(upsert_write(LOTS, _lot_rows(lots), prefix="l_", **_LOT_UPSERT))
+        if days:
+            writes.append(upsert_write(DAYS, days, prefix="d_", **_DAY_UPSERT))
+        if trips:
+            writes.append(
+                insert_write(TRIPS, trips, prefix="t_", skip_conflicts_on=TRIP_KEY, returning="id")
+            )
+            return set(await execute_together(self.session, writes))
+        await execute_together(self.session, writes)
+        return set()
 
     async def restore_lots(self, amounts: dict[tuple[str, datetime], int]) -> None:
         """Give points back to (account, expiry) lots without counting them as earned again."""
@@ -175,13 +250,7 @@ class LedgerRepository:
         return out
 
     async def save_days(self, rows: list[dict[str, Any]]) -> None:
-        await upsert_many(
-            self.session,
-            DAYS,
-            rows,
-            keys=["citizen_id", "day"],
-            replace=["trips", "points", "reduction_g"],
-        )
+        await upsert_many(self.session, DAYS, rows, **_DAY_UPSERT)
 
     async def day(self, citizen_id: str, day: date) -> CitizenDay | None:
         return await self.session.get(CitizenDay, (citizen_id, day))

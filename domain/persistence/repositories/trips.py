@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.bulk import as_utc, insert_many, lookup, utc_param
+from domain.persistence.bulk import as_utc, lookup, utc_param
 from domain.persistence.dialect import insert
 from domain.persistence.tables import OpenTap, Trip
 
@@ -38,19 +38,6 @@ class TripRepository:
             params={"op": operator_id},
         )
         return {ext: StoredOutcome(id=i, status=s, points=p) for ext, i, s, p in rows}
-
-    async def insert_new(self, rows: list[dict[str, Any]]) -> set[str]:
-        """Insert trips; returns the ids actually inserted (a concurrent twin is skipped)."""
-        # a stable order, so concurrent batches wait on each other's keys without deadlocks
-        rows = sorted(rows, key=lambda r: r["external_trip_id"])
-        inserted = await insert_many(
-            self.session,
-            Trip.__table__,
-            rows,
-            skip_conflicts_on=["operator_id", "external_trip_id"],
-            returning="id",
-        )
-        return set(inserted)
 
     async def credited_between(
         self, citizen_ids: Iterable[str], lo: datetime, hi: datetime
