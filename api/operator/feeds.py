@@ -38,6 +38,9 @@ class FeedOutcome(BatchOutcome):
     taps: TapSummary | None = None
 
 
+MAX_PASSES = 8  # non-waiting passes after the first, before one that waits
+
+
 def envelope(body: Any) -> tuple[str, list[Any]]:
     """("trips" | "taps", records) from the request body; malformed envelopes are 4xx."""
     if not isinstance(body, dict) or len(body) != 1 or not ({"trips", "taps"} & body.keys()):
@@ -69,21 +72,31 @@ async def handle_batch(
 async def in_passes(
     services: Services, operator_id: str, items: list[Any], now: datetime
 ) -> BatchOutcome:
-    """A batch in at most two transactions. The first credits every citizen whose account is
-    free and stores every other new trip, skipping (not waiting for) accounts that a concurrent
-    batch holds; it commits, and its events go out. The second waits for the skipped accounts.
-    Two batches that share a few citizens thus no longer queue behind each other whole.
+    """A batch in passes, each its own transaction. A pass credits every citizen whose account
+    is free and stores their new trips, skipping (not waiting for) accounts that a concurrent
+    batch holds; it commits and its events go out. Passes repeat while they make progress; when
+    one finds every remaining account held, a last pass waits for them. Two batches that share
+    a few citizens thus no longer queue behind each other whole.
 
-    Should the second pass fail, the first has been stored: the operator sends the batch again
-    and gets the stored outcomes of the first pass's trips as duplicates."""
-    async with services.db.unit_of_work() as first:
-        batch = await ingest.prepare(first, services.protector, operator_id, items, now)
-        await ingest.settle(first, batch, operator_id, now, skip_locked=True)
-    await publish(services.channels, services.redis, first.events)
+    Should a later pass fail, the earlier ones are stored: the operator sends the batch again
+    and gets their trips' stored outcomes as duplicates."""
+    async with services.db.unit_of_work() as uow:
+        batch = await ingest.prepare(uow, services.protector, operator_id, items, now)
+        await ingest.settle(uow, batch, operator_id, now, skip_locked=True)
+    await publish(services.channels, services.redis, uow.events)
+    for _ in range(MAX_PASSES):
+        if not batch.deferred:
+            break
+        waiting = len(batch.fresh)
+        async with services.db.unit_of_work() as uow:
+            await ingest.settle(uow, batch, operator_id, now, skip_locked=True)
+        await publish(services.channels, services.redis, uow.events)
+        if len(batch.fresh) == waiting:  # every remaining account is held: wait for them
+            break
     if batch.deferred:
-        async with services.db.unit_of_work() as second:
-            await ingest.settle(second, batch, operator_id, now)
-        await publish(services.channels, services.redis, second.events)
+        async with services.db.unit_of_work() as uow:
+            await ingest.settle(uow, batch, operator_id, now)
+        await publish(services.channels, services.redis, uow.events)
     return ingest.outcome(batch)
 
 
