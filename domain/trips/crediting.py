@@ -64,17 +64,18 @@ async def credit(
     if not drafts:
         rows = [d.row() for d in new_trips or []]
         return await uow.ledger.record_credit([], [], {}, [], rows)
-    citizens = {d.citizen_id for d in drafts}
     day_rows = await uow.ledger.days((d.citizen_id, d.day) for d in drafts)
     tallies: dict[tuple[str, date], DayTally] = {}
     grams: dict[tuple[str, date], int] = {}
     for key, row in day_rows.items():
         tallies[key] = DayTally(trips=row.trips, points=row.points)
         grams[key] = row.reduction_g
-    lo = min(d.record.started_at for d in drafts)
-    hi = max(d.record.ended_at for d in drafts)
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for d in drafts:
+        lo, hi = spans.get(d.citizen_id, (d.record.started_at, d.record.ended_at))
+        spans[d.citizen_id] = (min(lo, d.record.started_at), max(hi, d.record.ended_at))
     busy: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for citizen, start, end in await uow.trips.credited_between(citizens, lo, hi):
+    for citizen, start, end in await uow.trips.credited_overlapping(spans):
         busy[citizen].append((start, end))
 
     postings, lots = [], defaultdict(int)

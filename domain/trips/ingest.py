@@ -136,9 +136,11 @@ async def settle(
     citizens = sorted({d.citizen_id for d in candidates})
     accounts = await lock_citizen_accounts(uow, citizens, now, skip_locked=skip_locked)
     later = [d for d in candidates if citizen_account_id(d.citizen_id) not in accounts]
+    fresh = batch.fresh
     if later:
         candidates = [d for d in candidates if citizen_account_id(d.citizen_id) in accounts]
-    fresh = [d for d in batch.fresh if d not in later]
+        waiting = {d.id for d in later}
+        fresh = [d for d in fresh if d.id not in waiting]
     if candidates:  # a concurrent batch may have stored some of them before we got the locks
         late = await uow.trips.existing(
             operator_id, (d.record.external_trip_id for d in candidates)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, tuple_, update
+from sqlalchemy import and_, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.bulk import as_utc, lookup, utc_param
+from domain.persistence.bulk import as_utc, is_pg, lookup, utc_param
 from domain.persistence.dialect import insert
 from domain.persistence.tables import OpenTap, Trip
 
@@ -38,6 +38,36 @@ class TripRepository:
             params={"op": operator_id},
         )
         return {ext: StoredOutcome(id=i, status=s, points=p) for ext, i, s, p in rows}
+
+    async def credited_overlapping(
+        self, spans: dict[str, tuple[datetime, datetime]]
+    ) -> list[tuple[str, datetime, datetime]]:
+        """(citizen, start, end) of credited trips that may overlap each citizen's own span
+        (a probe per citizen over ix_trips_citizen_ended, so a batch reads only what matters)."""
+        if not spans:
+            return []
+        if not is_pg(self.session):
+            lo = min(s for s, _ in spans.values())
+            hi = max(e for _, e in spans.values())
+            return [
+                (c, s, e)
+                for c, s, e in await self.credited_between(spans, lo, hi)
+                if s < spans[c][1] and e > spans[c][0]
+            ]
+        citizens = sorted(spans)
+        stmt = text(
+            "SELECT t.citizen_id, t.started_at, t.ended_at FROM unnest("
+            "CAST(:c AS VARCHAR(26)[]), CAST(:lo AS TIMESTAMPTZ[]), CAST(:hi AS TIMESTAMPTZ[])"
+            ") AS u(c, lo, hi) CROSS JOIN LATERAL (SELECT citizen_id, started_at, ended_at "
+            "FROM trips t WHERE t.citizen_id = u.c AND t.status = 'credited' "
+            "AND t.ended_at > u.lo AND t.started_at < u.hi OFFSET 0) t"
+        )
+        params = {
+            "c": citizens,
+            "lo": [spans[c][0] for c in citizens],
+            "hi": [spans[c][1] for c in citizens],
+        }
+        return [(c, s, e) for c, s, e in await self.session.execute(stmt, params)]
 
     async def credited_between(
         self, citizen_ids: Iterable[str], lo: datetime, hi: datetime
