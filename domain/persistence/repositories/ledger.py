@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger.chain import GENESIS
@@ -233,6 +233,17 @@ class LedgerRepository:
         keys = set(keys)
         if not keys:
             return {}
+        if is_pg(self.session):  # exactly these (citizen, day) rows, by primary key
+            pairs = sorted(keys)
+            stmt = text(
+                "SELECT d.citizen_id, d.day, d.trips, d.points, d.reduction_g FROM unnest("
+                "CAST(:c AS VARCHAR(26)[]), CAST(:d AS DATE[])) AS u(c, d) "
+                "JOIN citizen_days d ON d.citizen_id = u.c AND d.day = u.d"
+            )
+            rows = await self.session.execute(
+                stmt, {"c": [c for c, _ in pairs], "d": [d for _, d in pairs]}
+            )
+            return {(c, d): DayTotals(t, p, g) for c, d, t, p, g in rows}
         rows = await lookup(
             self.session,
             DAYS,
