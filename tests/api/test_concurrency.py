@@ -6,10 +6,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from api.app import create_app
 from domain.crypto import DataProtector
 from domain.ledger.verify import verify_ledger
+from domain.persistence.tables import LedgerAccount
 from tests.api.test_crediting_rules import shanghai
 from tests.api.test_feed_metro import journey
 from tests.helpers import (
@@ -107,20 +109,21 @@ async def test_a_batch_credits_free_citizens_without_waiting_for_one_that_is_loc
         journey("held-1", "conc-1", "NJM101", "NJM106", end),
     ]
     held = f"cit:{citizens[1]['citizen_id']}"
-    from sqlalchemy import select
-
-    from domain.persistence.tables import LedgerAccount
-
-    async with db.unit_of_work() as blocker:
+    h0 = bearer(citizens[0]["access_token"])
+    async with (
+        db.unit_of_work() as blocker,
+        client.stream("GET", "/v1/me/events", headers=h0) as live,
+    ):
         await blocker.session.execute(
             select(LedgerAccount.id).where(LedgerAccount.id == held).with_for_update()
         )
+        lines = live.aiter_lines()
+        assert "ready" in await asyncio.wait_for(lines.__anext__(), 10)
         request = asyncio.create_task(_send(client, metro, trips))
-        for _ in range(200):  # pass 1 commits citizen 0's trip while citizen 1 is held
-            me = await client.get("/v1/me/trips", headers=bearer(citizens[0]["access_token"]))
-            if me.json()["items"]:
-                break
-            await asyncio.sleep(0.05)
+        # pass 1 commits citizen 0's trip (and its event goes out) while citizen 1 is held
+        while not (await asyncio.wait_for(lines.__anext__(), 10)).startswith("event: points"):
+            pass
+        me = await client.get("/v1/me/trips", headers=h0)
         assert [t["status"] for t in me.json()["items"]] == ["credited"]
         assert not request.done()  # still waiting for citizen 1's account
         other = await client.get("/v1/me/trips", headers=bearer(citizens[1]["access_token"]))

@@ -77,3 +77,23 @@ class OffSite:
         url = request.url
         if not (url.startswith(self.base) or url.startswith(("data:", "blob:"))):
             self.requests.append(url)
+
+
+@pytest.fixture
+async def pw() -> AsyncIterator[Any]:
+    """Playwright itself, for a Chromium launched with a fake camera."""
+    _need_chromium()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+async def counter(live, db) -> AsyncIterator[Any]:
+    """A merchant counter (tests/browser/merchant.py): store, live offer, cashier, vouchers."""
+    from tests.browser.merchant import Counter
+
+    c = await Counter(live, db).setup()
+    yield c
+    await c.http.aclose()

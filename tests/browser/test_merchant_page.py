@@ -10,145 +10,20 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
 from domain.identity.principal import Role
-from domain.vouchers.qr import qr_png
-from tests.browser.conftest import CHROMIUM, PHONE, SHOTS, _need_chromium
-from tests.economy import give_points, make_offer, make_store
+from tests.browser.merchant import (
+    expect,
+    layout_shift,
+    no_horizontal_scroll,
+    open_page,
+    redeem_code,
+    shot,
+    sign_in,
+)
+from tests.economy import make_offer
 from tests.helpers import PASSWORD, make_merchant, make_staff
-
-playwright_api = pytest.importorskip("playwright.async_api")
-expect = playwright_api.expect
-
-STATIC = Path(__file__).resolve().parents[2] / "api" / "web" / "static"
-WAIT_MS = 10_000
-
-
-# ---- fixtures: `live` (a real server with the demo data) and `browser` come from conftest.py ---
-
-
-@pytest.fixture
-async def pw() -> AsyncIterator[Any]:
-    """Playwright itself, for a Chromium launched with a fake camera."""
-    async with playwright_api.async_playwright() as p:
-        yield p
-
-
-class Counter:
-    """A merchant with a store, a live offer, a cashier account and vouchers to redeem."""
-
-    def __init__(self, base: str, db) -> None:
-        self.base = base
-        self.db = db
-        self.http = httpx.AsyncClient(base_url=base, timeout=10)
-
-    async def setup(self) -> Counter:
-        self.merchant = await make_merchant(self.db, "Lakeside Tea")
-        self.store = await make_store(self.db, self.merchant, "Xinjiekou")
-        self.offer = await make_offer(self.db, self.merchant, price=80)
-        self.username = f"till-{uuid.uuid4().hex[:6]}"
-        await make_staff(self.db, self.username, Role.MERCHANT, self.merchant, self.store)
-        r = await self.http.post("/v1/auth/dev", json={"openid": f"o-{uuid.uuid4().hex}"})
-        self.citizen = r.json()
-        await give_points(self.db, self.citizen["citizen_id"], 1000)
-        return self
-
-    async def voucher(self, offer: str | None = None) -> dict[str, Any]:
-        r = await self.http.post(
-            "/v1/me/vouchers",
-            json={"offer_id": offer or self.offer},
-            headers={
-                "Authorization": f"Bearer {self.citizen['access_token']}",
-                "Idempotency-Key": uuid.uuid4().hex,
-            },
-        )
-        assert r.status_code == 201, r.text
-        return r.json()
-
-
-@pytest.fixture
-async def counter(live, db) -> AsyncIterator[Counter]:
-    c = await Counter(live, db).setup()
-    yield c
-    await c.http.aclose()
-
-
-class Watch:
-    """Every request URL and every console error or uncaught exception of a page."""
-
-    def __init__(self, page) -> None:
-        self.urls: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda req: self.urls.append(req.url))
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("console", self._console)
-
-    def _console(self, msg) -> None:
-        # the API's 4xx answers are logged by Chromium as failed loads: expected here
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            self.errors.append(f"console: {msg.text}")
-
-    def foreign(self, base: str) -> list[str]:
-        own = (base + "/", "data:", "blob:")
-        return [u for u in self.urls if not u.startswith(own)]
-
-
-async def open_page(browser, base: str, **context: Any) -> tuple[Any, Any, Watch]:
-    ctx = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, **context
-    )
-    page = await ctx.new_page()
-    page.set_default_timeout(WAIT_MS)
-    watch = Watch(page)
-    await page.goto(base + "/merchant")
-    return ctx, page, watch
-
-
-async def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    await page.fill("#login-username", username)
-    await page.fill("#login-password", password)
-    await page.click("#login-submit")
-    await expect(page.locator("#code-input")).to_be_visible()
-
-
-async def redeem_code(page, code: str, outcome: str) -> Any:
-    await page.fill("#code-input", code)
-    await page.click("#code-submit")
-    result = page.locator("#result")
-    await expect(result).to_have_attribute("data-outcome", outcome)
-    return result
-
-
-async def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"merchant-{name}.png"), full_page=True)
-
-
-async def no_horizontal_scroll(page) -> None:
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, width
-
-
-async def layout_shift(page) -> float:
-    """Cumulative layout shift not caused by the user's own input, so far."""
-    return await page.evaluate(
-        """() => new Promise((resolve) => {
-            let total = 0;
-            new PerformanceObserver((list) => {
-                for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
-            }).observe({ type: "layout-shift", buffered: true });
-            setTimeout(() => resolve(total), 100);
-        })"""
-    )
-
-
-# ---- tests -----------------------------------------------------------------------------------
 
 
 async def test_a_cashier_signs_in_redeems_by_code_and_sees_repeats_and_unknown_codes(
@@ -343,88 +218,3 @@ async def test_wrong_password_non_merchant_accounts_and_sign_out(browser, counte
         assert r.status_code == 401, r.text
     finally:
         await ctx.close()
-
-
-async def test_the_page_is_small_same_origin_and_accessible():
-    # page weight: everything loaded up front (jsQR is lazy and excluded)
-    names = ["merchant.html", "merchant.js", "merchant.css", "common.js", "common.css"]
-    weight = sum((STATIC / n).stat().st_size for n in names)
-    assert weight < 60_000, weight
-    html = (STATIC / "merchant.html").read_text()
-    assert "<style" not in html and "style=" not in html
-    assert re.findall(r"<script\b[^>]*>", html) == [
-        '<script src="/static/common.js">',
-        '<script src="/static/merchant.js">',
-    ]
-    assert "http://" not in html and "https://" not in html
-    for id_ in ["code-input", "login-username", "login-password"]:
-        assert f'<label for="{id_}"' in html
-    assert 'id="result"' in html and 'aria-live="polite"' in html
-    vendor = STATIC / "vendor"
-    assert {"jsQR.js", "jsQR.LICENSE.txt", "README.md"} <= {p.name for p in vendor.iterdir()}
-    import hashlib
-
-    digest = hashlib.sha256((vendor / "jsQR.js").read_bytes()).hexdigest()
-    assert digest in (vendor / "README.md").read_text()
-
-
-# ---- camera: Chromium's fake capture device plays a y4m file showing a voucher's QR ---------
-
-
-def _y4m_of_png(png: bytes, path: Path, width: int = 640, height: int = 480) -> None:
-    """Write a few 4:2:0 frames with the (greyscale) PNG centred on white."""
-    import png as pypng
-
-    w, h, rows, info = pypng.Reader(bytes=png).asDirect()
-    planes = info["planes"]
-    bitdepth = info["bitdepth"]
-    scale = 255 // ((1 << bitdepth) - 1)
-    y = bytearray([235]) * (width * height)
-    x0, y0 = (width - w) // 2, (height - h) // 2
-    assert x0 >= 0 and y0 >= 0, (w, h)
-    for j, row in enumerate(rows):
-        line = bytes(16 + (v * scale * 219) // 255 for v in list(row)[::planes])
-        y[(y0 + j) * width + x0 : (y0 + j) * width + x0 + w] = line
-    chroma = bytes([128]) * (width * height // 4)
-    with path.open("wb") as f:
-        f.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(10):
-            f.write(b"FRAME\n" + bytes(y) + chroma + chroma)
-
-
-async def test_a_voucher_shown_to_the_camera_is_redeemed(pw, counter, tmp_path):
-    _need_chromium()
-    voucher = await counter.voucher()
-    video = tmp_path / "voucher.y4m"
-    _y4m_of_png(qr_png(voucher["token"]), video)
-    browser = await pw.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            "--no-sandbox",
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
-    try:
-        ctx, page, watch = await open_page(browser, counter.base, permissions=["camera"])
-        await sign_in(page, counter.username)
-        native = await page.evaluate("'BarcodeDetector' in window")
-        await page.click("#scan-start")
-        await expect(page.locator("#result")).to_have_attribute("data-outcome", "redeemed")
-        await expect(page.locator("#today-count")).to_have_text("1")
-        await expect(page.locator("#scan-start")).to_have_text("停止扫码")
-        await shot(page, "camera-redeemed")
-        # the same QR held in front of the camera is not scanned again and again
-        await page.wait_for_timeout(1500)
-        await expect(page.locator("#result")).to_have_attribute("data-outcome", "redeemed")
-        loaded_jsqr = any(u.endswith("/static/vendor/jsQR.js") for u in watch.urls)
-        assert loaded_jsqr != native  # jsQR only where BarcodeDetector is missing
-        await page.click("#scan-start")
-        await expect(page.locator("#scan-start")).to_have_text("开始扫码")
-        assert watch.foreign(counter.base) == []
-        assert watch.errors == [], watch.errors
-        await ctx.close()
-    finally:
-        await browser.close()
