@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,9 +49,11 @@ from api.settings import Settings
 from api.system.health import health, ready
 from api.web.dev import DemoController
 from api.web.pages import PagesController, static_router
+from domain.clock import utcnow
 from domain.identity.wechat import WeChatLogin
 
 VERSION = "0.1.0"
+log = logging.getLogger("puhui.app")
 
 
 class MetricsController(PrometheusController):
@@ -90,6 +93,11 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            await services.keys.ensure(services.db, utcnow())
+        except Exception:  # the database may come up later; /ready says so, and
+            # vouchers answer 409 no_signing_key until an admin rotates the key in
+            log.exception("no voucher signing key could be created at start-up")
         scheduler = build_scheduler(services) if settings.jobs else None
         if scheduler is not None:
             scheduler.start()

@@ -12,7 +12,7 @@ from domain.clock import utcnow
 from domain.identity.principal import Role
 from domain.persistence.tables import Voucher
 from domain.vouchers import tokens
-from tests.economy import buy, cashier, give_points, make_offer, make_store, scan
+from tests.economy import balance, buy, cashier, give_points, make_offer, make_store, scan
 from tests.helpers import (
     assert_problem,
     bearer,
@@ -229,3 +229,22 @@ async def test_only_merchant_staff_redeem(client, db):
     assert_problem(await scan(client, citizen, token=v["token"]), 403)
     admin = await staff_login(client, db, Role.ADMIN)
     assert_problem(await scan(client, admin, token=v["token"]), 403)
+
+
+async def test_without_a_signing_key_a_purchase_is_refused_until_a_key_is_made(client, db):
+    from sqlalchemy import delete
+
+    from domain.persistence.tables import SigningKey
+
+    merchant = await make_merchant(db)
+    offer_id = await make_offer(db, merchant)
+    citizen = await citizen_login(client)
+    await give_points(db, citizen["citizen_id"], 500)
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(delete(SigningKey))
+    assert_problem(await buy(client, citizen, offer_id), 409, "no_signing_key")
+    assert await balance(client, citizen) == 500  # nothing taken
+    admin = await staff_login(client, db, Role.ADMIN)
+    made = await client.post("/v1/admin/voucher-keys", headers=bearer(admin["access_token"]))
+    assert made.status_code == 201, made.text
+    assert (await buy(client, citizen, offer_id)).status_code == 201
