@@ -115,6 +115,11 @@ async def live(uow: UnitOfWork, offer_id: str, now: datetime) -> Offer:
         raise OfferNotFound(f"no live offer {offer_id}")
     if offer.status == "withdrawn" or offer.valid_until <= now:
         raise OfferEnded(f"offer {offer_id} has ended")
+    merchant = await uow.merchants.get(offer.merchant_id)
+    if merchant is None or merchant.status != "approved":
+        raise OfferEnded(
+            f"offer {offer_id} is off sale: its merchant is {merchant and merchant.status}"
+        )
     return offer
 
 

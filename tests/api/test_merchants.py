@@ -99,3 +99,22 @@ async def test_a_store_must_belong_to_the_cashiers_merchant(client, db):
         headers=admin,
     )
     assert_problem(r, 404, "store_not_found")
+
+
+async def test_a_suspended_merchants_offers_are_off_sale(client, db):
+    from tests.economy import buy, give_points, make_offer
+    from tests.helpers import citizen_login, make_merchant
+
+    merchant = await make_merchant(db)
+    offer_id = await make_offer(db, merchant)
+    citizen = await citizen_login(client)
+    await give_points(db, citizen["citizen_id"], 500)
+    assert (await buy(client, citizen, offer_id)).status_code == 201
+    ops = bearer((await staff_login(client, db, Role.OPERATIONS))["access_token"])
+    r = await client.post(f"/v1/admin/merchants/{merchant}/suspend", headers=ops)
+    assert r.json()["status"] == "suspended"
+    assert (await client.get("/v1/offers")).json()["items"] == []
+    assert_problem(await client.get(f"/v1/offers/{offer_id}"), 410, "offer_ended")
+    assert_problem(await buy(client, citizen, offer_id), 410, "offer_ended")
+    await client.post(f"/v1/admin/merchants/{merchant}/approve", headers=ops)
+    assert [o["offer_id"] for o in (await client.get("/v1/offers")).json()["items"]] == [offer_id]

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.tables import Offer
+from domain.persistence.tables import Merchant, Offer
 
 
 class OfferRepository:
@@ -21,7 +21,13 @@ class OfferRepository:
     async def live(self, now: datetime, *, after: str | None, limit: int) -> list[Offer]:
         stmt = (
             select(Offer)
-            .where(Offer.status == "approved", Offer.valid_from <= now, Offer.valid_until > now)
+            .join(Merchant, Merchant.id == Offer.merchant_id)
+            .where(
+                Offer.status == "approved",
+                Offer.valid_from <= now,
+                Offer.valid_until > now,
+                Merchant.status == "approved",  # a suspended merchant's offers are off sale
+            )
             .order_by(Offer.id)
             .limit(limit)
         )
