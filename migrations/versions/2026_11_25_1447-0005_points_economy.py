@@ -186,6 +186,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_vouchers_citizen_created", ["citizen_id", "created_at"], unique=False
         )
+        batch_op.create_index("ix_vouchers_created", ["created_at"], unique=False)
         batch_op.create_index("ix_vouchers_citizen_offer", ["citizen_id", "offer_id"], unique=False)
         batch_op.create_index(
             "ix_vouchers_merchant_cancelled", ["merchant_id", "cancelled_at"], unique=False
@@ -274,6 +275,7 @@ def downgrade() -> None:
 
     op.drop_table("redemption_conflicts")
     with op.batch_alter_table("vouchers", schema=None) as batch_op:
+        batch_op.drop_index("ix_vouchers_created")
         batch_op.drop_index("ix_vouchers_status_expires")
         batch_op.drop_index("ix_vouchers_merchant_redeemed")
         batch_op.drop_index("ix_vouchers_merchant_cancelled")

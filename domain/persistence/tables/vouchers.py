@@ -19,6 +19,7 @@ class Voucher(Base):
         Index("ix_vouchers_merchant_redeemed", "merchant_id", "redeemed_at"),
         Index("ix_vouchers_status_expires", "status", "expires_at"),
         Index("ix_vouchers_merchant_cancelled", "merchant_id", "cancelled_at"),
+        Index("ix_vouchers_created", "created_at"),  # the dashboard's offers sold per period
     )
 
     id: Mapped[str] = mapped_column(PublicId(), primary_key=True)
