@@ -84,19 +84,21 @@ async def in_passes(
         batch = await ingest.prepare(uow, services.protector, operator_id, items, now)
         await ingest.settle(uow, batch, operator_id, now, skip_locked=True)
     await publish(services.channels, services.redis, uow.events)
+
+    async def settle(*, skip_locked: bool) -> None:
+        async with services.db.unit_of_work() as uow:
+            await ingest.settle(uow, batch, operator_id, now, skip_locked=skip_locked)
+        await publish(services.channels, services.redis, uow.events)
+
     for _ in range(MAX_PASSES):
         if not batch.deferred:
             break
         waiting = len(batch.fresh)
-        async with services.db.unit_of_work() as uow:
-            await ingest.settle(uow, batch, operator_id, now, skip_locked=True)
-        await publish(services.channels, services.redis, uow.events)
+        await settle(skip_locked=True)
         if len(batch.fresh) == waiting:  # every remaining account is held: wait for them
             break
     if batch.deferred:
-        async with services.db.unit_of_work() as uow:
-            await ingest.settle(uow, batch, operator_id, now)
-        await publish(services.channels, services.redis, uow.events)
+        await settle(skip_locked=False)
     return ingest.outcome(batch)
 
 
