@@ -6,6 +6,8 @@ COPY pyproject.toml README.md ./
 COPY api ./api
 COPY domain ./domain
 COPY integrations ./integrations
+COPY jobs ./jobs
+COPY demo ./demo
 COPY migrations ./migrations
 RUN python -m venv /opt/puhui && /opt/puhui/bin/pip install .
 

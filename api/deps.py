@@ -9,10 +9,9 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from api.events import publish
 from api.services import Services
-from domain.audit import Actor
 from domain.clock import utcnow
+from domain.governance.audit import Actor
 from domain.identity.principal import Principal
 from domain.persistence.uow import UnitOfWork
 
@@ -20,12 +19,11 @@ from domain.persistence.uow import UnitOfWork
 async def provide_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
     """One unit of work per request: commits after the handler returns, rolls back if it raises.
 
-    Events the request caused are published only once the commit has succeeded.
+    Events the request caused are published (by the Database) once the commit has succeeded.
     """
     services: Services = state.services
     async with services.db.unit_of_work() as uow:
         yield uow
-    await publish(services.channels, services.redis, uow.events)
 
 
 async def provide_statements_uow(state: State) -> AsyncGenerator[UnitOfWork, None]:
@@ -33,7 +31,6 @@ async def provide_statements_uow(state: State) -> AsyncGenerator[UnitOfWork, Non
     services: Services = state.services
     async with services.db.statements() as uow:
         yield uow
-    await publish(services.channels, services.redis, uow.events)
 
 
 def provide_services(state: State) -> Services:

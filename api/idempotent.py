@@ -9,7 +9,7 @@ import msgspec
 from litestar import Response
 from litestar.params import HeaderParameter
 
-from domain import idempotency
+from domain.ledger import idempotency
 from domain.persistence.uow import UnitOfWork
 
 IDEMPOTENCY_KEY = HeaderParameter(

@@ -9,7 +9,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
-from api.events import channels_plugin
+from api.events import channels_plugin, publish
 from api.security.nonces import MemoryOnceCache, OnceCache, RedisOnceCache
 from api.settings import Settings
 from domain.crypto import DataProtector
@@ -18,17 +18,16 @@ from domain.identity.sessions import Sessions
 from domain.identity.wechat import WeChatLogin
 from domain.network.service import NetworkCache
 from domain.persistence.engine import build_engine
-from domain.persistence.uow import Database
+from domain.persistence.uow import Database, Event
+from domain.trips.ingest import Intake
 from domain.vouchers.keys import KeyRing
 from domain.vouchers.names import Names
+from integrations.readers import default_readers
 
 
 class Services:
     def __init__(self, settings: Settings, *, wechat: WeChatLogin | None = None) -> None:
         self.settings = settings
-        self.db = Database(
-            build_engine(settings.database_url, pool_size=settings.database_pool_size)
-        )
         self.protector = DataProtector(settings.data_key)
         self.access = AccessTokens(
             TokenSettings(
@@ -44,11 +43,22 @@ class Services:
         )
         self.once: OnceCache = RedisOnceCache(self.redis) if self.redis else MemoryOnceCache()
         self.channels = channels_plugin(self.redis)
+        engine = build_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
+        self.db = Database(engine, publish=self.publish)
         self.networks = NetworkCache()
+        self.intake = Intake(self.protector, self.networks, default_readers())
         self.keys = KeyRing(self.protector)
         self.names = Names()
         self._root_store = RedisStore(self.redis, namespace="puhui") if self.redis else None
         self._stores: dict[str, Store] = {}
+
+    async def publish(self, events: list[Event]) -> None:
+        """Live events of a committed transaction (or stage) to the citizens' channels."""
+        await publish(self.channels, self.redis, events)
 
     def store(self, name: str) -> Store:
         """A named store: a Redis namespace when Redis is configured, else process memory."""

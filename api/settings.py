@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///var/puhui.db"
     database_pool_size: int = 10
+    database_max_overflow: int | None = None  # None: a quarter of the pool, at least 2
     redis_url: str | None = None
     jwt_secret: str = DEV_JWT_SECRET
     data_key: str = DEV_DATA_KEY
@@ -50,6 +51,7 @@ _ENV = {
     "PUHUI_PORT": ("port", int),
     "PUHUI_DATABASE_URL": ("database_url", str),
     "PUHUI_DATABASE_POOL_SIZE": ("database_pool_size", int),
+    "PUHUI_DATABASE_MAX_OVERFLOW": ("database_max_overflow", int),
     "PUHUI_REDIS_URL": ("redis_url", str),
     "PUHUI_JWT_SECRET": ("jwt_secret", str),
     "PUHUI_DATA_KEY": ("data_key", str),

@@ -8,11 +8,13 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from domain import adjustments, merchants, offers
-from domain.audit import Actor
 from domain.clock import utcnow
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
+from domain.merchants import offers
+from domain.merchants import registration as merchants
 from domain.persistence.uow import Database
+from domain.points import adjustments
 from tests.helpers import PASSWORD, bearer, make_merchant, make_staff
 
 PROPOSER = Actor(id="test-proposer", role="admin")

@@ -9,12 +9,12 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from domain.audit import CLI
 from domain.clock import utcnow
 from domain.crypto import DataProtector
+from domain.governance.audit import CLI
 from domain.identity import staff
 from domain.identity.principal import Role
-from domain.merchants import create_merchant
+from domain.merchants.registration import create_merchant
 from domain.operators import service as operators
 from domain.operators.signing import sign
 from domain.persistence.uow import Database

@@ -12,11 +12,11 @@ from litestar.params import Parameter
 
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
-from domain import adjustments
-from domain.audit import Actor
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.persistence.tables import Adjustment
 from domain.persistence.uow import UnitOfWork
+from domain.points import adjustments
 
 WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
 READ = staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)

@@ -10,9 +10,9 @@ from litestar.params import Parameter
 from api.admin.schemas import MerchantCreate, MerchantOut, StoreIn, StoreOut
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
-from domain import merchants
-from domain.audit import Actor
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
+from domain.merchants import registration as merchants
 from domain.persistence.tables import Merchant, Store
 from domain.persistence.uow import UnitOfWork
 

@@ -9,8 +9,8 @@ import msgspec
 from litestar import Controller, get, put
 
 from api.security.auth import staff_guard
-from domain.audit import Actor
 from domain.errors import NotFound
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.network.service import import_network
 from domain.persistence.uow import UnitOfWork

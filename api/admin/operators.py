@@ -19,8 +19,8 @@ from api.admin.schemas import (
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from api.services import Services
-from domain.audit import Actor
 from domain.errors import NotFound
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.operators import service
 from domain.persistence.tables import Operator

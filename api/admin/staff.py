@@ -9,7 +9,7 @@ from litestar import Controller, get, patch, post
 from api.admin.schemas import StaffCreate, StaffOut, StaffUpdate
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
-from domain.audit import Actor
+from domain.governance.audit import Actor
 from domain.identity import staff as staff_service
 from domain.identity.principal import Role
 from domain.persistence.tables import Staff

@@ -8,9 +8,9 @@ from litestar import Controller, delete, get, post
 
 from api.citizen.schemas import BindingCodeIn, BindingCodeOut, BindingOut
 from api.security.auth import citizen_guard
-from domain import bindings
 from domain.identity.principal import Principal
 from domain.persistence.uow import UnitOfWork
+from domain.trips import bindings
 
 
 class BindingController(Controller):

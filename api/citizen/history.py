@@ -9,7 +9,7 @@ from api.citizen.schemas import LedgerEntryOut, MethodologyRef, TripOut
 from api.schemas import CURSOR, LIMIT, Page
 from api.security.auth import citizen_guard
 from domain.identity.principal import Principal
-from domain.persistence.repositories.ledger import citizen_account_id
+from domain.ledger.accounts import citizen_account_id
 from domain.persistence.tables import Posting, Trip
 from domain.persistence.uow import UnitOfWork
 

@@ -8,7 +8,7 @@ from litestar import Controller, get
 
 from api.citizen.schemas import OfferMerchant, OfferOut
 from api.schemas import CURSOR, LIMIT, Page, page_of
-from domain import offers
+from domain.merchants import offers
 from domain.persistence.tables import Offer
 from domain.persistence.uow import UnitOfWork
 

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import msgspec
 
-from api.cli.demo import load_demo
 from api.settings import Settings, load
+from demo.loader import load_demo, save_credentials
 from domain import errors
-from domain.audit import CLI
 from domain.clock import utcnow
 from domain.crypto import DataProtector
-from domain.housekeeping import publish_checkpoint
+from domain.governance.audit import CLI
 from domain.identity import staff
 from domain.identity.principal import Role
 from domain.ledger import checkpoints
@@ -24,6 +23,7 @@ from domain.operators import service as operators
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from domain.vouchers import tokens
+from jobs import checkpoint
 from migrations import runner
 
 
@@ -110,11 +110,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
     if args.command == "verify":
         return await _verify(db)
     if args.command == "checkpoint":
-        row = await publish_checkpoint(db, utcnow(), args.day)
+        row = await checkpoint.run(db, utcnow(), args.day)
+        if row is None:
+            raise CommandError("another process is publishing that checkpoint")
         print(f"checkpoint {row.day}: {row.merkle_root} ({row.accounts} accounts)")
         return 0
     if args.command == "demo":
-        await load_demo(db, DataProtector(settings.data_key), settings, args.out)
+        async with db.unit_of_work() as uow:
+            credentials = await load_demo(uow, DataProtector(settings.data_key), args.out)
+        save_credentials(credentials, args.out, f"http://{settings.host}:{settings.port}")
         return 0
     if args.command == "create-staff":
         password = args.password or secrets.token_urlsafe(12)

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
-from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from api.operator.feeds import FeedOutcome, handle_batch
 from api.operator.signature import provide_operator
 from api.services import Services
-from domain import bindings
+from api.shared.reconciliation import DATE_PARAM, Reconciliation, StatusTotals
 from domain.errors import InvalidInput
 from domain.persistence.tables import Operator
 from domain.persistence.uow import UnitOfWork
+from domain.trips import bindings
+from domain.trips.ingest import FeedOutcome, ingest_pushed
 
 
 class SignatureCheck(msgspec.Struct):
@@ -36,24 +36,6 @@ class BindingOut(msgspec.Struct):
     binding_id: str
     citizen_ref: str
     pending_credited: int
-
-
-class StatusTotals(msgspec.Struct):
-    trips: int
-    distance_m: int
-    reduction_g: int
-    points: int
-
-
-class Reconciliation(msgspec.Struct):
-    operator_id: str
-    date: date
-    timezone: str
-    statuses: dict[str, StatusTotals]
-    total: StatusTotals
-
-
-DATE_PARAM = QueryParameter(name="date", description="YYYY-MM-DD, Asia/Shanghai")
 
 
 class OperatorController(Controller):
@@ -84,7 +66,7 @@ class OperatorController(Controller):
             body: Any = msgspec.json.decode(await request.body())
         except msgspec.DecodeError as exc:
             raise InvalidInput(f"body is not JSON: {exc}", code="invalid_json") from exc
-        return await handle_batch(uow, services, operator, body, now)
+        return await ingest_pushed(uow, services.intake, operator.id, operator.kind, body, now)
 
     @post("/bindings", status_code=HTTP_200_OK, summary="Link an account with a citizen's code")
     async def bind(

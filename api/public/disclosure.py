@@ -6,13 +6,11 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 from litestar import Controller, get
-from sqlalchemy import func, select
 
-from api.admin.methodologies import MethodologyOut, out
 from api.schemas import LIMIT
+from api.shared.methodologies import MethodologyOut, out
 from domain.clock import shanghai_date
 from domain.ledger import checkpoints
-from domain.persistence.tables import Citizen
 from domain.persistence.uow import UnitOfWork
 
 
@@ -54,16 +52,12 @@ class PublicController(Controller):
 
     @get("/stats", summary="Citizens, credited trips and reductions (by mode and day, 30 days)")
     async def stats(self, uow: UnitOfWork, now: datetime) -> Stats:
-        citizens = (
-            await uow.session.execute(
-                select(func.count()).select_from(Citizen).where(Citizen.status == "active")
-            )
-        ).scalar_one()
+        citizens = await uow.citizens.count_active()
         trips, grams, active = await uow.trips.totals()
         since = shanghai_date(now) - timedelta(days=29)
         rows = await uow.trips.stats_by_day_mode(since)
         return Stats(
-            citizens=int(citizens),
+            citizens=citizens,
             credited_trips=trips,
             reduction_g=grams,
             active_citizens=active,

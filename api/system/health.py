@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Response, get
-from sqlalchemy import text
 
 from api.services import Services
 
@@ -27,8 +26,7 @@ def health() -> Health:
 async def ready(services: Services) -> Response[Readiness]:
     checks: dict[str, str] = {}
     try:
-        async with services.db.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await services.db.ping()
         checks["database"] = "ok"
     except Exception as exc:  # any failure means not ready
         checks["database"] = f"error: {type(exc).__name__}"

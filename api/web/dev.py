@@ -12,7 +12,7 @@ from litestar import Controller, post
 
 from api.security.auth import citizen_guard
 from api.services import Services
-from domain.demo_requests import SignedRequest, signed_request
+from demo.requests import SignedRequest, signed_request
 from domain.identity.principal import Principal
 from domain.persistence.uow import UnitOfWork
 

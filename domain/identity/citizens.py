@@ -8,8 +8,8 @@ from typing import Any
 from domain.crypto import DataProtector
 from domain.errors import InvalidInput, NotFound, Unauthenticated
 from domain.ids import new_id
+from domain.ledger.accounts import citizen_account_id
 from domain.ledger.postings import ERASURE, debit
-from domain.persistence.repositories.ledger import citizen_account_id
 from domain.persistence.tables import Citizen
 from domain.persistence.uow import UnitOfWork
 

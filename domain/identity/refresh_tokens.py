@@ -22,7 +22,6 @@ class RefreshTokenReused(Unauthenticated):
     """A spent refresh token was presented again: the whole family is now revoked."""
 
     code = "refresh_token_reused"
-    keep_changes = True  # the revocation must commit even though the request fails
 
     def __init__(self, family_id: str) -> None:
         super().__init__()
@@ -65,6 +64,7 @@ async def spend(uow: UnitOfWork, presented: str, now: datetime) -> RefreshFamily
         raise InvalidRefreshToken("the refresh token has expired", code="refresh_token_expired")
     if not await uow.tokens.spend(token_hash, now):
         await uow.tokens.revoke_family(family.id, now, "reuse_detected")
+        await uow.commit_stage()  # the revocation stands although the request fails
         raise RefreshTokenReused(family_id=family.id)
     return family
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from domain.governance.audit import Actor, record
 from domain.identity.passwords import MIN_LENGTH, burn_time, hash_password, verify_password
 from domain.identity.principal import Role
 from domain.ids import new_id

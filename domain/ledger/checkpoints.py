@@ -5,12 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
-
-from domain.clock import SHANGHAI
+from domain.clock import SHANGHAI, shanghai_date
 from domain.ledger.chain import merkle_root
-from domain.persistence.dialect import insert
-from domain.persistence.tables import Checkpoint, Posting, Trip
+from domain.persistence.tables import Checkpoint
 from domain.persistence.uow import UnitOfWork
 
 
@@ -25,59 +22,39 @@ def leaf(account_id: str, seq: int, head: str) -> str:
 
 async def heads_at(uow: UnitOfWork, moment: datetime) -> list[str]:
     """Each chained account's head as of `moment` (its last posting before it), as leaves."""
-    last = (
-        select(Posting.chain_account, func.max(Posting.seq).label("seq"))
-        .where(Posting.created_at < moment)
-        .group_by(Posting.chain_account)
-        .subquery()
-    )
-    stmt = (
-        select(Posting.chain_account, Posting.seq, Posting.hash)
-        .join(last, (Posting.chain_account == last.c.chain_account) & (Posting.seq == last.c.seq))
-        .order_by(Posting.chain_account)
-    )
-    return [leaf(a, s, h) for a, s, h in await uow.session.execute(stmt)]
+    return [leaf(a, s, h) for a, s, h in await uow.checkpoints.heads_at(moment)]
 
 
 async def compute(uow: UnitOfWork, day: date, now: datetime) -> dict:
     start, end = day_bounds(day)
     leaves = await heads_at(uow, end)
-    postings, issued = (
-        await uow.session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(Posting.amount).filter(Posting.kind == "earn"), 0),
-            ).where(Posting.created_at >= start, Posting.created_at < end)
-        )
-    ).one()
-    trips, grams = (
-        await uow.session.execute(
-            select(func.count(), func.coalesce(func.sum(Trip.reduction_g), 0)).where(
-                Trip.status == "credited", Trip.day == day
-            )
-        )
-    ).one()
+    postings, issued = await uow.checkpoints.posting_totals(start, end)
+    trips, grams = await uow.checkpoints.credited_totals(day)
     return {
         "day": day,
         "merkle_root": merkle_root(leaves),
         "accounts": len(leaves),
-        "postings": int(postings),
-        "points_issued": int(issued),
-        "reduction_g": int(grams),
-        "credited_trips": int(trips),
+        "postings": postings,
+        "points_issued": issued,
+        "reduction_g": grams,
+        "credited_trips": trips,
         "created_at": now,
     }
 
 
 async def publish(uow: UnitOfWork, day: date, now: datetime) -> Checkpoint:
     """Write the day's checkpoint once (a second run keeps the first)."""
-    row = await compute(uow, day, now)
-    await uow.session.execute(insert(uow.session, Checkpoint).on_conflict_do_nothing(), [row])
-    return await uow.session.get(Checkpoint, day)
+    return await uow.checkpoints.add_once(await compute(uow, day, now))
 
 
 async def recent(uow: UnitOfWork, limit: int, before: date | None) -> list[Checkpoint]:
-    stmt = select(Checkpoint).order_by(Checkpoint.day.desc()).limit(limit)
-    if before is not None:
-        stmt = stmt.where(Checkpoint.day < before)
-    return list((await uow.session.execute(stmt)).scalars())
+    return await uow.checkpoints.recent(limit, before)
+
+
+async def publish_day(uow: UnitOfWork, now: datetime, day: date | None = None) -> Checkpoint | None:
+    """Checkpoint `day` (default: yesterday in Shanghai). Once per day across replicas (a
+    database job lock); None when another process holds it."""
+    day = day or shanghai_date(now) - timedelta(days=1)
+    if not await uow.jobs.try_lock(f"checkpoint:{day.isoformat()}"):
+        return None
+    return await publish(uow, day, now)

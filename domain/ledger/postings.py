@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
 from domain.errors import Conflict
 from domain.ids import new_id
+from domain.ledger.accounts import AccountState, citizen_account_id
 from domain.ledger.chain import entry_hash
-from domain.persistence.repositories.ledger import AccountState, citizen_account_id
-from domain.persistence.tables import PointsLot
 from domain.persistence.uow import UnitOfWork
 
 ERASURE = "sys:erasure"
@@ -77,20 +74,8 @@ async def take_from_lots(uow: UnitOfWork, account_id: str, amount: int) -> dict[
 
     Returns how many points came from each lot (by expiry), so a refund can put them back.
     """
-    remaining = amount
-    taken: dict[datetime, int] = {}
-    for lot in await uow.ledger.lots(account_id):
-        if remaining == 0:
-            break
-        used = min(lot.remaining, remaining)
-        await uow.session.execute(
-            update(PointsLot)
-            .where(PointsLot.account_id == account_id, PointsLot.expires_at == lot.expires_at)
-            .values(remaining=PointsLot.remaining - used)
-        )
-        taken[lot.expires_at] = used
-        remaining -= used
-    if remaining:
+    taken = await uow.ledger.take_from_lots(account_id, amount)
+    if sum(taken.values()) < amount:
         raise InsufficientPoints("lots hold fewer points than the balance")
     return taken
 

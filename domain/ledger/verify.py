@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+
 import msgspec
-from sqlalchemy import select
 
 from domain.ledger.chain import GENESIS, entry_hash, trip_fingerprint
-from domain.persistence.tables import LedgerAccount, PointsLot, Posting, Trip
+from domain.persistence.tables import LedgerAccount, Posting
 from domain.persistence.uow import UnitOfWork
 
 
@@ -18,17 +20,7 @@ class VerifyReport(msgspec.Struct):
 
 
 async def verify_ledger(uow: UnitOfWork) -> VerifyReport:
-    accounts = (
-        (
-            await uow.session.execute(
-                select(LedgerAccount)
-                .where(LedgerAccount.kind == "citizen")
-                .order_by(LedgerAccount.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    accounts = await uow.ledger_audit.citizen_accounts()
     checked = 0
     for account in accounts:
         bad, n = await _verify_account(uow, account)
@@ -39,10 +31,15 @@ async def verify_ledger(uow: UnitOfWork) -> VerifyReport:
 
 
 async def _verify_account(uow: UnitOfWork, account: LedgerAccount) -> tuple[str | None, int]:
-    stmt = select(Posting).where(Posting.chain_account == account.id).order_by(Posting.seq)
+    async with aclosing(uow.ledger_audit.chain(account.id)) as chain:
+        return await _verify_chain(uow, account, chain)
+
+
+async def _verify_chain(
+    uow: UnitOfWork, account: LedgerAccount, chain: AsyncIterator[Posting]
+) -> tuple[str | None, int]:
     prev, balance, seq, n = GENESIS, 0, 0, 0
-    result = await uow.session.stream_scalars(stmt.execution_options(yield_per=1000))
-    async for p in result:
+    async for p in chain:
         n += 1
         where = f"ledger_postings id={p.id} (account {account.id}, seq {p.seq})"
         seq += 1
@@ -74,22 +71,14 @@ async def _verify_account(uow: UnitOfWork, account: LedgerAccount) -> tuple[str 
         prev = p.hash
     if account.head_hash != prev or account.entries != seq or account.balance != balance:
         return f"ledger_accounts id={account.id}: cached head/balance differs from its entries", n
-    lots = (
-        (
-            await uow.session.execute(
-                select(PointsLot.remaining).where(PointsLot.account_id == account.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    if sum(lots) != balance:
-        return f"points_lots account_id={account.id}: lots hold {sum(lots)}, balance {balance}", n
+    lots = await uow.ledger_audit.lots_remaining(account.id)
+    if lots != balance:
+        return f"points_lots account_id={account.id}: lots hold {lots}, balance {balance}", n
     return None, n
 
 
 async def _verify_trip(uow: UnitOfWork, p: Posting) -> str | None:
-    trip = await uow.session.get(Trip, p.trip_id)
+    trip = await uow.ledger_audit.trip(p.trip_id)
     if trip is None:
         return f"credited trip {p.trip_id} is missing"
     fingerprint = trip_fingerprint(

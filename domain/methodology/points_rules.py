@@ -9,8 +9,8 @@ from datetime import datetime
 
 import msgspec
 
-from domain.audit import Actor
 from domain.errors import InvalidInput, NotFound
+from domain.governance.audit import Actor
 from domain.methodology import service
 from domain.methodology.book import load_book
 from domain.methodology.params import PointsRule, to_json

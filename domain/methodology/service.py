@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.methodology.params import from_json, to_json, validate
 from domain.persistence.tables import MethodologyVersion

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.audit import Actor, record
 from domain.errors import InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.network.graph import Network, from_gtfs, from_gtfs_trips
 from domain.persistence.tables import OperatorNetwork
 from domain.persistence.uow import UnitOfWork

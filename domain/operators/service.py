@@ -7,9 +7,9 @@ from enum import StrEnum
 
 import msgspec
 
-from domain.audit import Actor, record
 from domain.crypto import DataProtector, random_secret
 from domain.errors import InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.operators.signing import BadSignature
 from domain.persistence.tables import Operator, OperatorKey

@@ -10,7 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
-def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def build_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int | None = None, echo: bool = False
+) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo)
@@ -21,7 +23,7 @@ def build_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncE
         url,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=max(2, pool_size // 4),
+        max_overflow=max(2, pool_size // 4) if max_overflow is None else max_overflow,
         pool_recycle=1800,
         pool_timeout=30,
     )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from domain.clock import shanghai_date
-from domain.persistence.repositories.ledger import citizen_account_id
+from domain.ledger.accounts import citizen_account_id
 from domain.persistence.uow import UnitOfWork
 
 EXPIRING_AHEAD = timedelta(days=30)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
+from domain.ledger.accounts import AccountState, citizen_account_id
 from domain.ledger.postings import chained_row
 from domain.methodology.book import MethodologyBook
 from domain.methodology.formula import points_for, reduction_g
-from domain.persistence.repositories.ledger import AccountState, citizen_account_id
 from domain.persistence.uow import UnitOfWork
 from domain.points.expiry import expiry_for
 from domain.trips.caps import DayTally, apply_caps
@@ -48,7 +48,7 @@ def assess(draft: TripDraft, book: MethodologyBook, now: datetime) -> bool:
         return False
     draft.reduction_g = reduction_g(draft.distance_m, mode)
     draft.points = points_for(draft.reduction_g, version.params.points)
-    draft.extra["rule"] = version.params.points
+    draft.points_rule = version.params.points
     return True
 
 
@@ -90,7 +90,8 @@ async def credit(
             continue
         key = (citizen, d.day)
         tally = tallies.setdefault(key, DayTally())
-        awarded, status, reason = apply_caps(d.points, tally, d.extra.pop("rule"))
+        assert d.points_rule is not None  # set by assess() for every candidate
+        awarded, status, reason = apply_caps(d.points, tally, d.points_rule)
         d.points = awarded
         d.decide(status, reason, now)
         if status is not Status.CREDITED:

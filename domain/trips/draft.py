@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from domain.clock import shanghai_date
 from domain.ledger.chain import trip_fingerprint
+from domain.methodology.params import PointsRule
 from domain.trips.model import Mode, Reason, Status, TripRecord
 
 
@@ -29,7 +30,7 @@ class TripDraft:
     methodology_version: int | None = None
     decided_at: datetime | None = None
     fingerprint: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    points_rule: PointsRule | None = None  # the caps and rate of the version that assessed it
 
     @property
     def day(self) -> date:

@@ -1,238 +1,145 @@
-"""A feed batch: store each trip once, decide it, credit it — a few statements per batch."""
+"""The one ingest use case: a batch of an operator's records, in any registered format, to trips,
+points and events. Every entry point calls it: pushed journeys, raw taps, MDS trips and bus
+boardings (`ingest_pushed`), and each page of a pulled hour (`ingest_records`).
+
+The batch commits in passes (see passes.py): each pass credits the citizens whose accounts are
+free and commits as a stage of the caller's unit of work, so its events go out at once; passes
+repeat while they progress, and a last one waits for the accounts other batches still hold. On
+SQLite, where a transaction holds the one write lock, the first pass takes every account and the
+batch is a single transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-
-import msgspec
+from typing import Any
 
 from domain.crypto import DataProtector
-from domain.errors import Conflict
-from domain.ids import new_id
-from domain.methodology.book import load_book
-from domain.persistence.repositories.ledger import citizen_account_id
+from domain.errors import InvalidInput
+from domain.network.graph import Network
+from domain.network.service import NetworkCache
 from domain.persistence.uow import UnitOfWork
-from domain.trips import crediting
-from domain.trips.draft import TripDraft
-from domain.trips.model import BadRecord, Reason, Status, TripRecord
+from domain.trips import passes
+from domain.trips.accounts import account_hash
+from domain.trips.passes import BatchOutcome
+from domain.trips.readers import FeedReaders, Format, HeldTap, TapSummary
 
 MAX_BATCH = 1000
+MAX_PASSES = 8  # non-waiting passes after the first, before one that waits
 
 
-class RecordResult(msgspec.Struct):
-    external_trip_id: str | None
-    status: str
-    reason: str | None
-    trip_id: str | None
-    points: int
-    detail: str | None = None
+class FeedOutcome(BatchOutcome):
+    taps: TapSummary | None = None
 
 
-class BatchOutcome(msgspec.Struct):
-    results: list[RecordResult]
-    summary: dict[str, int]
+@dataclass(frozen=True)
+class Intake:
+    """What ingest needs besides a unit of work; built once per process."""
+
+    protector: DataProtector
+    networks: NetworkCache
+    readers: FeedReaders
 
 
-class ConcurrentTwin(Conflict):
-    """Another request stored one of these trips between our check and our insert; retry."""
-
-    code = "concurrent_batch"
-
-
-def account_hash(protector: DataProtector, operator_id: str, external_account: str) -> str:
-    return protector.keyed_hash(f"operator-account:{operator_id}", external_account)
-
-
-class Batch:
-    """A batch between its passes: what is decided so far, what still waits for locks."""
-
-    def __init__(self, items: list[TripRecord | BadRecord]) -> None:
-        self.results: list[RecordResult | None] = [None] * len(items)
-        self.items = items
-        self.drafts: dict[str, TripDraft] = {}
-        self.twins: list[tuple[int, str]] = []  # the same trip twice in one batch
-        self.existing: dict = {}  # external id -> outcome stored before us
-        self.fresh: list[TripDraft] = []  # new trips still to store
-        self.candidates: list[TripDraft] = []  # new trips that may be credited
-        self.inserted: set[str] = set()
-
-    @property
-    def deferred(self) -> bool:
-        return bool(self.fresh)
+async def ingest_pushed(
+    uow: UnitOfWork, intake: Intake, operator_id: str, kind: str, body: Any, now: datetime
+) -> FeedOutcome:
+    """A pushed batch: `{"<envelope>": [records]}`; the envelope and the operator's kind pick
+    the format. A malformed envelope is InvalidInput; a bad record never fails the batch."""
+    if not isinstance(body, dict) or len(body) != 1:
+        raise InvalidInput('send {"trips": [...]} or {"taps": [...]}', code="invalid_envelope")
+    ((envelope, records),) = body.items()
+    fmt = intake.readers.pushed(kind, envelope)
+    if not isinstance(records, list):
+        raise InvalidInput(f'"{envelope}" must be a list', code="invalid_envelope")
+    return await ingest_records(uow, intake, operator_id, fmt, records, now)
 
 
-async def ingest(
+async def ingest_records(
     uow: UnitOfWork,
-    protector: DataProtector,
+    intake: Intake,
     operator_id: str,
-    items: list[TripRecord | BadRecord],
+    fmt: Format,
+    records: list[Any],
     now: datetime,
-) -> BatchOutcome:
-    """The whole batch in one transaction (waits for every citizen's lock it needs)."""
-    batch = await prepare(uow, protector, operator_id, items, now)
-    await settle(uow, batch, operator_id, now)
-    return outcome(batch)
+) -> FeedOutcome:
+    """At most MAX_BATCH records of one format, read by its adapter and credited in passes."""
+    if len(records) > MAX_BATCH:
+        raise InvalidInput(f"at most {MAX_BATCH} records per batch", code="batch_too_large")
+    ctx = _Context(uow, intake, operator_id, now)
+    reading = await fmt.reader.read(ctx, records)
+    batch = await passes.prepare(uow, intake.protector, operator_id, reading.items, now)
+    await passes.settle(uow, batch, operator_id, now, skip_locked=True)
+    for _ in range(MAX_PASSES):
+        if not batch.deferred:
+            break
+        await uow.commit_stage()
+        waiting = len(batch.fresh)
+        await passes.settle(uow, batch, operator_id, now, skip_locked=True)
+        if len(batch.fresh) == waiting:  # every remaining account is held: wait for them
+            break
+    if batch.deferred:
+        await uow.commit_stage()
+        await passes.settle(uow, batch, operator_id, now, skip_locked=False)
+    # Last, with the last pass: should a pass fail, the taps are still open for the resend.
+    await ctx.store_taps()
+    done = passes.outcome(batch)
+    return FeedOutcome(results=done.results, summary=done.summary, taps=reading.taps)
 
 
-async def prepare(
-    uow: UnitOfWork,
-    protector: DataProtector,
-    operator_id: str,
-    items: list[TripRecord | BadRecord],
-    now: datetime,
-) -> Batch:
-    """Everything that needs no lock: parse, replay filter, bindings, consents, per-trip rules."""
-    batch = Batch(items)
-    drafts = batch.drafts
-    for i, item in enumerate(items):
-        if isinstance(item, BadRecord):
-            batch.results[i] = RecordResult(
-                item.external_trip_id,
-                Status.REJECTED.value,
-                Reason.INVALID_RECORD.value,
-                None,
-                0,
-                item.detail,
+@dataclass
+class _Context:
+    """The ReadContext a reader gets: the operator's network, and raw taps' pairing state."""
+
+    uow: UnitOfWork
+    intake: Intake
+    operator_id: str
+    now: datetime
+    _hashes: dict[str, str] = field(default_factory=dict)
+    _kept: list[HeldTap] | None = None
+
+    async def network(self) -> Network:
+        network = await self.intake.networks.get(self.uow, self.operator_id)
+        if network is None:
+            raise InvalidInput("import this operator's network first", code="network_missing")
+        return network
+
+    def _hash(self, account: str) -> str:
+        if account not in self._hashes:
+            self._hashes[account] = account_hash(self.intake.protector, self.operator_id, account)
+        return self._hashes[account]
+
+    async def held_taps(self, accounts: Iterable[str]) -> dict[str, HeldTap]:
+        by_hash = {self._hash(a): a for a in accounts}
+        rows = await self.uow.trips.open_taps(self.operator_id, by_hash)
+        return {
+            by_hash[r.account_hash]: HeldTap(
+                external_account=by_hash[r.account_hash],
+                station=r.station,
+                time=r.tapped_at,
+                device=r.device,
             )
-        elif item.external_trip_id in drafts:
-            batch.twins.append((i, item.external_trip_id))
-        else:
-            drafts[item.external_trip_id] = TripDraft(
-                id=new_id(),
-                operator_id=operator_id,
-                record=item,
-                account_hash=account_hash(protector, operator_id, item.external_account),
-                received_at=now,
-            )
+            for r in rows
+        }
 
-    linked = await uow.bindings.citizens_of_accounts(
-        operator_id, (d.account_hash for d in drafts.values())
-    )
-    for d in drafts.values():
-        d.citizen_id = linked.get(d.account_hash)
-    batch.existing = await uow.trips.existing(operator_id, drafts)
-    batch.fresh = [d for d in drafts.values() if d.record.external_trip_id not in batch.existing]
-    consents = await uow.citizens.consents(
-        sorted({d.citizen_id for d in batch.fresh if d.citizen_id})
-    )
-    for d in batch.fresh:
-        if d.citizen_id is not None:
-            d.consent_given_at = consents.get(d.citizen_id)
-    book = await load_book(uow)
-    batch.candidates = [d for d in batch.fresh if crediting.assess(d, book, now)]
-    return batch
+    def keep_taps(self, accounts: Iterable[str], still_open: Iterable[HeldTap]) -> None:
+        for a in accounts:
+            self._hash(a)
+        self._kept = list(still_open)
 
-
-async def settle(
-    uow: UnitOfWork, batch: Batch, operator_id: str, now: datetime, *, skip_locked: bool = False
-) -> None:
-    """Lock the citizens' accounts, credit, store the new trips; from here to commit the locks
-    are held, so this part is short.
-
-    With `skip_locked`, citizens whose accounts another transaction holds are left for a later
-    pass (their trips stay in `batch.fresh`): the rest commits without waiting in line behind
-    a batch that merely shares a few citizens."""
-    candidates = batch.candidates
-    citizens = sorted({d.citizen_id for d in candidates})
-    accounts = await lock_citizen_accounts(uow, citizens, now, skip_locked=skip_locked)
-    later = [d for d in candidates if citizen_account_id(d.citizen_id) not in accounts]
-    fresh = batch.fresh
-    if later:
-        candidates = [d for d in candidates if citizen_account_id(d.citizen_id) in accounts]
-        waiting = {d.id for d in later}
-        fresh = [d for d in fresh if d.id not in waiting]
-    if candidates:  # a concurrent batch may have stored some of them before we got the locks
-        late = await uow.trips.existing(
-            operator_id, (d.record.external_trip_id for d in candidates)
-        )
-        if late:
-            batch.existing |= late
-            fresh = [d for d in fresh if d.record.external_trip_id not in late]
-            candidates = [d for d in candidates if d.record.external_trip_id not in late]
-    inserted = await crediting.credit(uow, candidates, accounts, now, new_trips=fresh)
-    if any(d.id not in inserted and d.status is Status.CREDITED for d in fresh):
-        raise ConcurrentTwin("a concurrent request stored the same trips; send the batch again")
-    batch.inserted |= inserted
-    batch.fresh = later
-    batch.candidates = later
-
-
-def outcome(batch: Batch) -> BatchOutcome:
-    """A result per record, once every pass has run."""
-    results = batch.results
-    for i, item in enumerate(batch.items):
-        if results[i] is not None:
-            continue
-        ext = item.external_trip_id
-        if ext in batch.existing:
-            t = batch.existing[ext]
-            results[i] = RecordResult(
-                ext,
-                Status.DUPLICATE.value,
-                Reason.DUPLICATE.value,
-                t.id,
-                t.points,
-                f"stored as {t.status}",
-            )
-            continue
-        d = batch.drafts[ext]
-        if d.id not in batch.inserted:  # lost the race for a non-credited trip: a duplicate too
-            results[i] = RecordResult(
-                ext,
-                Status.DUPLICATE.value,
-                Reason.DUPLICATE.value,
-                None,
-                0,
-                "stored by a concurrent request",
-            )
-            continue
-        results[i] = RecordResult(
-            ext, d.status.value, d.reason.value if d.reason else None, d.id, d.points
-        )
-    for i, ext in batch.twins:
-        first = next(r for r in results if r is not None and r.external_trip_id == ext)
-        results[i] = RecordResult(
-            ext,
-            Status.DUPLICATE.value,
-            Reason.DUPLICATE.value,
-            first.trip_id,  # the stored trip, whichever request stored it
-            0,
-            "repeated within the batch",
-        )
-    final = [r for r in results if r is not None]
-    return BatchOutcome(results=final, summary=summarize(final))
-
-
-async def lock_citizen_accounts(
-    uow: UnitOfWork, citizens: list[str], now: datetime, *, skip_locked: bool = False
-) -> dict:
-    """Lock the citizens' accounts in id order. Accounts are opened when an account is linked
-    (`ensure_citizen_account`), so the hot path only locks; a missing one is opened here.
-    With `skip_locked`, accounts another transaction holds are left out (not waited for)."""
-    ids = [citizen_account_id(c) for c in citizens]
-    locked = await uow.ledger.lock_accounts(ids, skip_locked=skip_locked)
-    if len(locked) < len(ids):
-        absent = [i for i in ids if i not in locked]
-        if skip_locked:  # not locked: held by another transaction, or not opened yet
-            held = await uow.ledger.existing_ids(absent)
-            absent = [i for i in absent if i not in held]
-        missing = [c for c in citizens if citizen_account_id(c) in set(absent)]
-        if missing:
-            await ensure_citizen_accounts(uow, missing, now)
-            locked |= await uow.ledger.lock_accounts(
-                [citizen_account_id(c) for c in missing], skip_locked=skip_locked
-            )
-    return locked
-
-
-async def ensure_citizen_accounts(uow: UnitOfWork, citizens: list[str], now: datetime) -> None:
-    await uow.ledger.ensure_accounts(
-        [(citizen_account_id(c), "citizen", c) for c in sorted(citizens)], now
-    )
-
-
-def summarize(results: list[RecordResult]) -> dict[str, int]:
-    summary = dict.fromkeys(("credited", "duplicate", "rejected", "capped", "pending"), 0)
-    for r in results:
-        summary[r.status] = summary.get(r.status, 0) + 1
-    return summary
+    async def store_taps(self) -> None:
+        if self._kept is None:
+            return
+        rows = [
+            {
+                "operator_id": self.operator_id,
+                "account_hash": self._hash(t.external_account),
+                "station": t.station,
+                "tapped_at": t.time,
+                "device": t.device,
+            }
+            for t in self._kept
+        ]
+        await self.uow.trips.replace_open_taps(self.operator_id, self._hashes.values(), rows)

@@ -1,4 +1,5 @@
-"""Trips of an account linked late: credited under the rules in force when they ended."""
+"""Trips of an unlinked account: credited under the rules in force when they ended if the account
+is linked in time, lapsed to rejected `unbound` when it is not."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import datetime, timedelta
 from domain.methodology.book import load_book
 from domain.persistence.uow import UnitOfWork
 from domain.trips import crediting
+from domain.trips.accounts import lock_citizen_accounts
 from domain.trips.draft import TripDraft, record_of_stored
-from domain.trips.ingest import lock_citizen_accounts
 from domain.trips.model import Reason, Status
 
 DEFAULT_PENDING_DAYS = 7
@@ -72,3 +73,11 @@ def _outcome(d: TripDraft) -> dict:
         "fingerprint",
     )
     return {k: row[k] for k in keep}
+
+
+async def lapse_pending(uow: UnitOfWork, now: datetime) -> int:
+    """Pending trips whose linking window has passed become rejected `unbound` (once across
+    processes: a database job lock)."""
+    if not await uow.jobs.try_lock("lapse-pending"):
+        return 0
+    return await uow.trips.expire_pending(now - timedelta(days=DEFAULT_PENDING_DAYS), now)

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.audit import Actor, record
 from domain.crypto import DataProtector
 from domain.errors import Conflict, NotFound
-from domain.persistence.uow import Database, UnitOfWork
+from domain.governance.audit import Actor, record
+from domain.persistence.uow import UnitOfWork
 from domain.vouchers import tokens
 
 RELOAD_AFTER = timedelta(seconds=60)
@@ -62,13 +62,13 @@ class KeyRing:
         self._loaded_at = None
         self._verified.clear()
 
-    async def ensure(self, db: Database, now: datetime) -> None:
-        """Create the first signing key, in a transaction of its own (at start-up: a key made
-        inside a request that then fails would be rolled back after signing nothing, but stay
-        cached here). Concurrent starts agree: one active key at most (unique active slot)."""
-        async with db.unit_of_work() as uow:
-            if not any(r.active_slot == "A" for r in await uow.vouchers.signing_keys()):
-                await uow.vouchers.add_signing_key(_new_row(self._protector, now))
+    async def ensure(self, uow: UnitOfWork, now: datetime) -> None:
+        """Create the first signing key. The caller gives it a transaction of its own (at
+        start-up: a key made inside a request that then fails would be rolled back after signing
+        nothing, but stay cached here). Concurrent starts agree: one active key at most (unique
+        active slot)."""
+        if not any(r.active_slot == "A" for r in await uow.vouchers.signing_keys()):
+            await uow.vouchers.add_signing_key(_new_row(self._protector, now))
 
     async def _load(self, uow: UnitOfWork, now: datetime) -> None:
         rows = await uow.vouchers.signing_keys()

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain import offers
 from domain.errors import Conflict, Gone, NotFound
 from domain.identity import citizens
 from domain.ids import new_id
 from domain.ledger.postings import InsufficientPoints, credit, debit, locked_citizen_account
-from domain.persistence.locks import try_job_lock
+from domain.merchants import offers
 from domain.persistence.tables import Voucher
-from domain.persistence.uow import Database, UnitOfWork
+from domain.persistence.uow import UnitOfWork
 from domain.vouchers import codes, tokens
 from domain.vouchers.keys import KeyRing
 
@@ -126,17 +125,18 @@ async def cancel(uow: UnitOfWork, citizen_id: str, voucher_id: str, now: datetim
     return await uow.vouchers.fresh(voucher.id)
 
 
-async def expire_due(db: Database, now: datetime, *, batch: int = 200) -> int:
-    """Expire unredeemed vouchers past their date and refund them (job; once across processes)."""
+async def expire_due(uow: UnitOfWork, now: datetime, *, batch: int = 200) -> int:
+    """Expire unredeemed vouchers past their date and refund them, `batch` per stage (a job;
+    once across processes: a database job lock, taken again in each stage)."""
     done = 0
     while True:
-        async with db.unit_of_work() as uow:
-            if not await try_job_lock(uow, "voucher-expiry"):
-                return done
-            due = await uow.vouchers.due_to_expire(now, batch)
-            for voucher in due:
-                if await uow.vouchers.close(voucher.id, "expired", now):
-                    await _refund(uow, voucher, "expire", now)
-                    done += 1
+        if not await uow.jobs.try_lock("voucher-expiry"):
+            return done
+        due = await uow.vouchers.due_to_expire(now, batch)
+        for voucher in due:
+            if await uow.vouchers.close(voucher.id, "expired", now):
+                await _refund(uow, voucher, "expire", now)
+                done += 1
         if len(due) < batch:
             return done
+        await uow.commit_stage()

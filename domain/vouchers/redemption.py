@@ -13,8 +13,8 @@ from typing import Any, NoReturn
 
 import msgspec
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.persistence.tables import RedemptionConflict
 from domain.persistence.uow import UnitOfWork
@@ -208,11 +208,8 @@ async def redeem(
             "created_at": now,
         }
     )
-    try:
-        await _refuse(uow, names, voucher, reason)
-    except (Conflict, Gone) as refusal:
-        refusal.keep_changes = True  # the conflict record must be kept
-        raise
+    await uow.commit_stage()  # the conflict record stands although the scan is refused
+    await _refuse(uow, names, voucher, reason)
 
 
 async def resolve_conflict(

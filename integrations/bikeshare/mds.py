@@ -21,6 +21,7 @@ import msgspec
 
 from domain.network.graph import haversine_m
 from domain.trips.model import BadRecord, Mode, TripRecord
+from domain.trips.readers import ReadContext, Reading
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
@@ -176,3 +177,11 @@ def _place(point: Point | None) -> str | None:
 def _trip_id(record: object) -> str | None:
     value: Any = record.get("trip_id") if isinstance(record, dict) else None
     return value if isinstance(value, str) and 0 < len(value) <= 128 else None
+
+
+class MdsReader:
+    """Formats `mds-1.2` and `mds-2.0`: MDS trips (both shapes are read), plus the rider's
+    `external_account`; distance from the route, capped by the reported one."""
+
+    async def read(self, ctx: ReadContext, records: list[Any]) -> Reading:
+        return Reading(items=read_mds_trips(records))

@@ -19,6 +19,7 @@ import msgspec
 
 from domain.network.graph import Stop, UnknownStation, haversine_m
 from domain.trips.model import BadRecord, Mode, Reason, TripRecord
+from domain.trips.readers import ReadContext, Reading
 
 DETOUR_FACTOR = 1.3
 
@@ -93,3 +94,10 @@ def _distance(
 def _trip_id(record: object) -> str | None:
     value: Any = record.get("external_trip_id") if isinstance(record, dict) else None
     return value if isinstance(value, str) and 0 < len(value) <= 128 else None
+
+
+class BoardingReader:
+    """Format `bus-boardings`: each record a boarding, distance from the operator's stops."""
+
+    async def read(self, ctx: ReadContext, records: list[Any]) -> Reading:
+        return Reading(items=read_boardings(records, await ctx.network()))

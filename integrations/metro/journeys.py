@@ -14,6 +14,7 @@ import msgspec
 
 from domain.network.graph import NetworkError, Stop, UnknownStation
 from domain.trips.model import BadRecord, Mode, Reason, TripRecord
+from domain.trips.readers import ReadContext, Reading
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
@@ -92,3 +93,10 @@ def bad_record(index: int, record: object, id_field: str, exc: Exception) -> Bad
     if not (isinstance(trip_id, str) and 0 < len(trip_id) <= 128):
         trip_id = None
     return BadRecord(index=index, external_trip_id=trip_id, detail=str(exc))
+
+
+class JourneyReader:
+    """Format `metro-journeys`: each record a whole journey, distance along the network."""
+
+    async def read(self, ctx: ReadContext, records: list[Any]) -> Reading:
+        return Reading(items=read_journeys(records, await ctx.network()))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from domain.trips.model import BadRecord, Mode, TripRecord
+from domain.trips.readers import HeldTap, ReadContext, Reading, TapSummary
 from integrations.metro.journeys import AwareTime, Code, Id, StationNetwork, metro_distance
 
 MAX_OPEN = timedelta(hours=4)
@@ -141,3 +142,42 @@ def journey_record(tap_in: Tap, tap_out: Tap, network: StationNetwork) -> TripRe
         reason=reason,
         detail=detail,
     )
+
+
+class TapReader:
+    """Format `metro-taps`: raw taps, paired per account in time order across batches; the
+    tap-ins still waiting are kept by the platform between batches (the ReadContext)."""
+
+    async def read(self, ctx: ReadContext, records: list[Any]) -> Reading:
+        network = await ctx.network()
+        read = read_taps(records)
+        taps = [t for t in read if isinstance(t, Tap)]
+        bad = [b for b in read if isinstance(b, BadRecord)]
+        accounts = list(dict.fromkeys(t.external_account for t in taps))
+        held = await ctx.held_taps(accounts)
+        open_taps = {
+            a: Tap(
+                external_account=a, direction="in", station=h.station, time=h.time, device=h.device
+            )
+            for a, h in held.items()
+        }
+        pairing = pair(open_taps, taps, ctx.now)
+        ctx.keep_taps(
+            accounts,
+            [
+                HeldTap(external_account=a, station=t.station, time=t.time, device=t.device)
+                for a, t in sorted(pairing.still_open.items())
+            ],
+        )
+        journeys = [journey_record(i, o, network) for i, o in pairing.journeys]
+        return Reading(
+            items=[*journeys, *bad],
+            taps=TapSummary(
+                received=len(records),
+                invalid=len(bad),
+                journeys=len(journeys),
+                open=len(pairing.still_open),
+                expired=len(pairing.expired),
+                orphans=len(pairing.orphans),
+            ),
+        )

@@ -13,7 +13,7 @@ from domain.crypto import DataProtector
 from domain.identity.principal import Role
 from domain.ledger.postings import credit, locked_citizen_account
 from domain.network.demo import nanjing_demo
-from domain.points.lapse import expire_points
+from jobs import points_expiry
 from tests.api.test_crediting_rules import shanghai
 from tests.api.test_feed_metro import journey, push
 from tests.economy import buy, cashier, give_points, make_merchant, make_offer, scan
@@ -134,7 +134,7 @@ async def world(client, db, settings) -> dict:
     )
     assert r.status_code == 201, r.text
     await _earned_lot(db, b["citizen_id"], utcnow() - timedelta(seconds=1), 40)
-    assert await expire_points(db, utcnow()) == 1
+    assert await points_expiry.run(db, utcnow()) == 1
     return {
         "metro": metro,
         "bike": bike,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from tests.helpers import (
 from tests.live import http_client
 
 pytestmark = pytest.mark.pg_only
+MIN = timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -133,3 +135,40 @@ async def test_a_batch_credits_free_citizens_without_waiting_for_one_that_is_loc
     assert response.json()["summary"]["credited"] == 2
     async with db.unit_of_work() as uow:
         assert (await verify_ledger(uow)).ok
+
+
+async def test_twenty_batches_at_once_through_a_pool_of_two_connections(db, settings):
+    """Passes commit as stages of the request's own unit of work: no request holds one
+    connection while it waits for another, so 20 concurrent batches get through a pool of
+    2 + 0 connections (before, the request's idle connection plus its passes' exhausted it)."""
+    tight = msgspec.structs.replace(settings, database_pool_size=2, database_max_overflow=0)
+    async with http_client(create_app(tight)) as client:
+        metro = await make_operator(db, DataProtector(settings.data_key), "metro")
+        await import_demo_network(db, metro[0])
+        citizens = []
+        for i in range(8):
+            c = await citizen_login(client)
+            await consent(client, c, db)
+            await link_account(client, c, metro, f"pool-{i}")
+            citizens.append(c)
+        start = shanghai(-1, 8, 0)
+        batches = [  # each citizen in 5 batches: the passes contend for their accounts
+            [
+                journey(f"pool-{b}-{c}", f"pool-{c}", "NJM101", "NJM104", start + 40 * b * MIN)
+                for c in (b % 8, (b + 1) % 8)
+            ]
+            for b in range(20)
+        ]
+        responses = await asyncio.gather(
+            *(_send(client, metro, batch) for batch in batches),
+            client.get("/v1/me", headers=bearer(citizens[0]["access_token"])),
+        )
+        failed = [r.text for r in responses if r.status_code != 200]
+        assert not failed, failed
+        assert sum(r.json()["summary"]["credited"] for r in responses[:-1]) == 40
+        again = await asyncio.gather(*(_send(client, metro, batch) for batch in batches[:5]))
+        assert [r.json()["summary"]["duplicate"] for r in again] == [2] * 5
+    async with db.unit_of_work() as uow:
+        report = await verify_ledger(uow)
+    assert report.ok, report.first_bad
+    assert report.postings == 40

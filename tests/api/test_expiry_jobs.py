@@ -10,8 +10,7 @@ from domain.clock import utcnow
 from domain.ledger.postings import credit, locked_citizen_account
 from domain.ledger.verify import verify_ledger
 from domain.persistence.tables import PointsLot, Posting, Voucher
-from domain.points.lapse import expire_points
-from domain.vouchers.purchase import expire_due
+from jobs import points_expiry, voucher_expiry
 from tests.economy import balance, buy, give_points, make_offer
 from tests.helpers import bearer, citizen_login, make_merchant
 
@@ -42,8 +41,8 @@ async def test_expired_lot_remainders_leave_with_one_posting_each(client, db):
     me = (await client.get("/v1/me", headers=bearer(a["access_token"]))).json()
     assert [x["points"] for x in me["points"]["expiring"]] == [70, 30, 40]  # within 30 days
 
-    assert await expire_points(db, now) == 3
-    assert await expire_points(db, now) == 0  # nothing twice
+    assert await points_expiry.run(db, now) == 3
+    assert await points_expiry.run(db, now) == 0  # nothing twice
     assert await balance(client, a) == 40 and await balance(client, b) == 0
     async with db.unit_of_work() as uow:
         expired = (
@@ -77,8 +76,8 @@ async def test_a_voucher_expiring_unredeemed_is_refunded_by_the_job(client, db):
             .where(Voucher.id == lapsed["voucher_id"])
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
-    assert await expire_due(db, utcnow()) == 1
-    assert await expire_due(db, utcnow()) == 0
+    assert await voucher_expiry.run(db, utcnow()) == 1
+    assert await voucher_expiry.run(db, utcnow()) == 0
     assert await balance(client, citizen) == 200
     h = bearer(citizen["access_token"])
     mine = {

@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from domain.clock import shanghai_date, utcnow
 from domain.crypto import DataProtector
-from domain.housekeeping import publish_checkpoint
 from domain.ledger.verify import verify_ledger
+from jobs import checkpoint
 from tests.api.test_feed_metro import journey, push
 from tests.helpers import (
     bearer,
@@ -70,8 +70,8 @@ async def test_tampering_is_named(db, credited, sql, expect) -> None:
 
 async def test_checkpoint_is_published_once_and_public(client, db, credited) -> None:
     tomorrow = utcnow() + timedelta(days=1)
-    first = await publish_checkpoint(db, tomorrow)  # closes today
-    again = await publish_checkpoint(db, tomorrow + timedelta(minutes=5))
+    first = await checkpoint.run(db, tomorrow)  # closes today
+    again = await checkpoint.run(db, tomorrow + timedelta(minutes=5))
     assert first.day == shanghai_date(utcnow())
     assert again.merkle_root == first.merkle_root and again.created_at == first.created_at
     assert first.accounts == 1

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from api.app import create_app
-from api.cli.demo import load_demo
+from demo.loader import load_demo, save_credentials
 from domain.crypto import DataProtector
 from tests.live import serve
 
@@ -39,7 +39,9 @@ def _need_chromium() -> None:
 async def demo(db, settings, tmp_path) -> dict[str, Any]:
     """The demo world (`puhui demo`): staff, operators with the Nanjing network, offers."""
     out = tmp_path / "demo.json"
-    await load_demo(db, DataProtector(settings.data_key), settings, str(out))
+    async with db.unit_of_work() as uow:
+        credentials = await load_demo(uow, DataProtector(settings.data_key), str(out))
+    save_credentials(credentials, str(out), "http://test")
     return json.loads(out.read_text())
 
 

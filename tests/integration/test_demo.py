@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import json
 
-from api.cli.demo import load_demo
+from demo.loader import load_demo, save_credentials
 from domain.crypto import DataProtector
+
+
+async def _load(db, protector, out) -> None:
+    async with db.unit_of_work() as uow:
+        credentials = await load_demo(uow, protector, str(out))
+    save_credentials(credentials, str(out), "http://test")
 
 
 async def test_the_demo_loads_offers_a_store_and_a_donation_project(client, db, settings, tmp_path):
     out = tmp_path / "demo.json"
     protector = DataProtector(settings.data_key)
-    await load_demo(db, protector, settings, str(out))
+    await _load(db, protector, out)
+    first = json.loads(out.read_text())
+    await _load(db, protector, out)  # loaded, file kept: the same credentials
+    assert json.loads(out.read_text()) == first
     out.unlink()  # lost file: a second run issues fresh credentials, creates nothing twice
-    await load_demo(db, protector, settings, str(out))
+    await _load(db, protector, out)
     data = json.loads(out.read_text())
+    assert data["base_url"] == "http://test"
     assert {s["username"] for s in data["staff"]} == {"admin", "operations", "cashier"}
     offers = (await client.get("/v1/offers")).json()["items"]
     assert len(offers) == 3 and all(o["stock_left"] > 0 for o in offers)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import msgspec
 import pytest
 
-from api.feeds_pull import last_full_hour, pull_due
 from api.services import Services
-from domain.audit import CLI
-from domain.feeds import configure
+from domain.governance.audit import CLI
 from domain.identity.citizens import give_consent, sign_in
 from domain.ids import new_id
+from domain.operators.feeds import configure
 from domain.persistence.tables import Binding
-from domain.trips.ingest import account_hash
+from domain.trips.accounts import account_hash
+from domain.trips.pull import last_full_hour
 from integrations.bikeshare.fake import FakeMdsProvider
 from integrations.bikeshare.pull import MdsPullClient
+from jobs import feed_pull
 from tests.helpers import make_operator
 
 TOKEN = "mds-token-123"
@@ -49,9 +49,10 @@ async def _world(services: Services, provider: FakeMdsProvider) -> tuple[str, st
             op,
             base_url=provider.base_url,
             token=TOKEN,
-            mds_version="2.0",
+            format="mds-2.0",
             enabled=True,
             now=now,
+            readers=services.intake.readers,
         )
         citizen = await sign_in(uow, services.protector, "pull-rider", None, now)
         await uow.flush()
@@ -86,7 +87,19 @@ def _trip(ext: str, end: datetime) -> dict:
 
 
 def _client_factory():
-    return partial(MdsPullClient, backoff=0)
+    """The MDS source as the job opens it, without the retry back-off."""
+
+    def open_source(target):
+        version = target.format.removeprefix("mds-")
+        return MdsPullClient(
+            base_url=target.base_url, token=target.token, version=version, backoff=0
+        )
+
+    return open_source
+
+
+def pull_due(services, now, open_source):
+    return feed_pull.run(services.db, services.intake, now, open_source)
 
 
 async def test_an_hour_is_pulled_once_and_credited(services, provider) -> None:

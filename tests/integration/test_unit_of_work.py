@@ -1,4 +1,5 @@
-"""One commit per unit of work: kept on success, gone on failure, kept when the error says so."""
+"""One commit per unit of work: kept on success, gone on failure; stages commit what came before,
+and each stage's events are published once it has committed."""
 
 from __future__ import annotations
 
@@ -34,18 +35,41 @@ async def test_rolls_back_when_the_block_raises(db: Database) -> None:
         assert await uow.merchants.get(m.id) is None
 
 
-async def test_errors_marked_keep_changes_still_commit(db: Database) -> None:
-    class Recorded(Conflict):
-        keep_changes = True
-
-    m = _merchant("recorded")
-    with pytest.raises(Recorded):
+async def test_a_committed_stage_stays_when_a_later_stage_fails(db: Database) -> None:
+    kept, lost = _merchant("stage one"), _merchant("stage two")
+    kept_id, lost_id = kept.id, lost.id  # the rollback expires the instances
+    with pytest.raises(Conflict):
         async with db.unit_of_work() as uow:
-            uow.merchants.add(m)
+            uow.merchants.add(kept)
+            await uow.commit_stage()
+            uow.merchants.add(lost)
             await uow.flush()
-            raise Recorded("refused, but the record stays")
+            raise Conflict("refused, but the first stage stays")
     async with db.unit_of_work() as uow:
-        assert await uow.merchants.get(m.id) is not None
+        assert await uow.merchants.get(kept_id) is not None
+        assert await uow.merchants.get(lost_id) is None
+
+
+async def test_events_are_published_after_each_commit_and_never_after_a_rollback(
+    db: Database,
+) -> None:
+    published: list[list[str]] = []
+
+    async def publish(events) -> None:
+        published.append([e.name for e in events])
+
+    staged = Database(db.engine, publish=publish)
+    with pytest.raises(Conflict):
+        async with staged.unit_of_work() as uow:
+            uow.emit("c", "first", {})
+            assert published == []  # nothing before its commit
+            await uow.commit_stage()
+            assert published == [["first"]]
+            uow.emit("c", "second", {})
+            raise Conflict("rolled back")
+    async with staged.unit_of_work() as uow:
+        uow.emit("c", "third", {})
+    assert published == [["first"], ["third"]]
 
 
 async def test_timestamps_come_back_timezone_aware(db: Database) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.bulk import as_utc, lookup
@@ -35,6 +35,10 @@ class CitizenRepository:
             where="t.status = 'active'",
         )
         return {cid: as_utc(at) for cid, at in rows}
+
+    async def count_active(self) -> int:
+        stmt = select(func.count()).select_from(Citizen).where(Citizen.status == "active")
+        return int((await self.session.execute(stmt)).scalar_one())
 
     def add(self, citizen: Citizen) -> None:
         self.session.add(citizen)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.ledger.accounts import AccountState, DayTotals
 from domain.ledger.chain import GENESIS
 from domain.persistence.bulk import (
     execute_together,
@@ -55,28 +55,6 @@ def _account_rows(accounts: Iterable[AccountState]) -> list[dict[str, Any]]:
         }
         for a in accounts
     ]
-
-
-def citizen_account_id(citizen_id: str) -> str:
-    return f"cit:{citizen_id}"
-
-
-@dataclass(slots=True)
-class AccountState:
-    """A locked account's running state; written back with `save_accounts` (not ORM-tracked)."""
-
-    id: str
-    balance: int
-    entries: int
-    head_hash: str
-    reduction_g_total: int
-
-
-@dataclass(slots=True)
-class DayTotals:
-    trips: int
-    points: int
-    reduction_g: int
 
 
 class LedgerRepository:
@@ -228,6 +206,24 @@ class LedgerRepository:
             .order_by(PointsLot.expires_at)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def take_from_lots(self, account_id: str, amount: int) -> dict[datetime, int]:
+        """Take up to `amount` from the account's lots, the soonest-expiring first; returns how
+        many points came from each lot (by expiry). Less than `amount` if the lots hold less."""
+        left = amount
+        taken: dict[datetime, int] = {}
+        for lot in await self.lots(account_id):
+            if left == 0:
+                break
+            used = min(lot.remaining, left)
+            await self.session.execute(
+                update(PointsLot)
+                .where(PointsLot.account_id == account_id, PointsLot.expires_at == lot.expires_at)
+                .values(remaining=PointsLot.remaining - used)
+            )
+            taken[lot.expires_at] = used
+            left -= used
+        return taken
 
     async def days(self, keys: Iterable[tuple[str, date]]) -> dict[tuple[str, date], DayTotals]:
         keys = set(keys)

@@ -23,6 +23,10 @@ class MerchantRepository:
             stmt = stmt.where(Merchant.status == status)
         return list((await self.session.execute(stmt)).scalars())
 
+    async def by_name(self, name: str) -> Merchant | None:
+        stmt = select(Merchant).where(Merchant.name == name)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     def add(self, merchant: Merchant) -> None:
         self.session.add(merchant)
 

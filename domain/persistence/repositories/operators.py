@@ -19,6 +19,10 @@ class OperatorRepository:
             stmt = stmt.where(Operator.id > after)
         return list((await self.session.execute(stmt)).scalars())
 
+    async def by_name(self, name: str) -> Operator | None:
+        stmt = select(Operator).where(Operator.name == name)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def key(self, key_id: str) -> OperatorKey | None:
         return await self.session.get(OperatorKey, key_id)
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import msgspec
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, Gone, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.persistence.tables import Offer
 from domain.persistence.uow import UnitOfWork

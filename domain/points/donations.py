@@ -6,8 +6,8 @@ from datetime import datetime
 
 import msgspec
 
-from domain.audit import Actor, record
 from domain.errors import Gone, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.identity import citizens
 from domain.ids import new_id
 from domain.ledger.postings import debit, locked_citizen_account

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.persistence.tables import Merchant, Store
 from domain.persistence.uow import UnitOfWork

@@ -11,7 +11,7 @@ from domain.identity.citizens import active
 from domain.ids import new_id
 from domain.persistence.tables import Binding, BindingCode
 from domain.persistence.uow import UnitOfWork
-from domain.trips.ingest import account_hash, ensure_citizen_accounts
+from domain.trips.accounts import account_hash, ensure_citizen_accounts
 from domain.trips.pending import credit_pending
 
 CODE_TTL = timedelta(minutes=10)

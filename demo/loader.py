@@ -14,22 +14,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from api.settings import Settings
-from domain import donations, merchants, offers
-from domain.audit import CLI
 from domain.clock import utcnow
 from domain.crypto import DataProtector
+from domain.governance.audit import CLI
 from domain.identity import staff
 from domain.identity.passwords import hash_password
 from domain.identity.principal import Role
-from domain.merchants import create_merchant
+from domain.merchants import offers
+from domain.merchants import registration as merchants
+from domain.merchants.registration import create_merchant
 from domain.network.demo import demo_file
 from domain.network.service import import_network
 from domain.operators import service as operators
-from domain.persistence.tables import Merchant, Operator, Store
-from domain.persistence.uow import Database, UnitOfWork
+from domain.persistence.tables import Store
+from domain.persistence.uow import UnitOfWork
+from domain.points import donations
 
 OPERATORS = [
     ("南京地铁 Nanjing Metro (demo)", operators.OperatorKind.METRO),
@@ -39,17 +38,24 @@ OPERATORS = [
 MERCHANT = "绿色咖啡 Green Café (demo)"
 
 
-async def load_demo(db: Database, protector: DataProtector, settings: Settings, out: str) -> None:
+async def load_demo(uow: UnitOfWork, protector: DataProtector, out: str) -> dict[str, Any] | None:
+    """Create the demo world, or issue fresh credentials if the file `out` was lost; returns
+    them for save_credentials (once the unit of work has committed). None when the demo is
+    loaded and `out` still holds its credentials."""
+    if await uow.staff.by_username("admin") is not None and Path(out).exists():
+        return None
+    return await _create_or_refresh(uow, protector)
+
+
+def save_credentials(credentials: dict[str, Any] | None, out: str, base_url: str) -> None:
+    """Write fresh credentials to `out` (owner-only) and print them; with None (already
+    loaded), print the ones `out` holds."""
     path = Path(out)
-    async with db.unit_of_work() as uow:
-        existing = await uow.staff.by_username("admin")
-        if existing is not None and path.exists():
-            print(f"demo data already loaded; credentials in {path}")
-            _print(json.loads(path.read_text()))
-            return
-        data = await _create_or_refresh(uow, protector)
-    base = f"http://{settings.host}:{settings.port}"
-    data = {"base_url": base, "docs": f"{base}/schema", **data}
+    if credentials is None:
+        print(f"demo data already loaded; credentials in {path}")
+        _print(json.loads(path.read_text()))
+        return
+    data = {"base_url": base_url, "docs": f"{base_url}/schema", **credentials}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
     path.chmod(0o600)
@@ -59,9 +65,9 @@ async def load_demo(db: Database, protector: DataProtector, settings: Settings, 
 
 async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[str, Any]:
     now = utcnow()
-    merchant = (
-        await uow.session.execute(select(Merchant).where(Merchant.name == MERCHANT))
-    ).scalar_one_or_none() or await create_merchant(uow, CLI, MERCHANT, now)
+    merchant = await uow.merchants.by_name(MERCHANT) or await create_merchant(
+        uow, CLI, MERCHANT, now
+    )
     await uow.flush()
     store = await _economy(uow, merchant.id, now)
 
@@ -97,9 +103,7 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
 
     ops = []
     for name, kind in OPERATORS:
-        op = (
-            await uow.session.execute(select(Operator).where(Operator.name == name))
-        ).scalar_one_or_none()
+        op = await uow.operators.by_name(name)
         if op is None:
             op, key = await operators.create(uow, protector, CLI, name=name, kind=kind, now=now)
         else:

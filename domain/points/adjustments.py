@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.audit import Actor, record
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.ledger.postings import credit, debit, locked_citizen_account
 from domain.persistence.tables import Adjustment

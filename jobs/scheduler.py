@@ -1,0 +1,54 @@
+"""APScheduler jobs of a running service. Each job coordinates across replicas in the database."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from domain.clock import SHANGHAI, utcnow
+from domain.persistence.uow import Database
+from domain.trips.ingest import Intake
+from jobs import checkpoint, feed_pull, lapse_pending, points_expiry, voucher_expiry
+
+log = logging.getLogger("puhui.jobs")
+
+
+def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=SHANGHAI)
+
+    async def close_day() -> None:
+        row = await checkpoint.run(db, utcnow())
+        if row is not None:
+            log.info("checkpoint published", extra={"day": str(row.day), "root": row.merkle_root})
+
+    async def lapse() -> None:
+        if n := await lapse_pending.run(db, utcnow()):
+            log.info("pending trips lapsed", extra={"trips": n})
+
+    async def pull() -> None:
+        if outcome := await feed_pull.run(db, intake, utcnow()):
+            log.info("feed pulls", extra={"pulls": outcome})
+
+    async def expire_points() -> None:
+        if n := await points_expiry.run(db, utcnow()):
+            log.info("points expired", extra={"lots": n})
+
+    async def expire_vouchers() -> None:
+        if n := await voucher_expiry.run(db, utcnow()):
+            log.info("vouchers expired and refunded", extra={"vouchers": n})
+
+    def daily(hour: int, minute: int) -> CronTrigger:
+        return CronTrigger(hour=hour, minute=minute, timezone=SHANGHAI)
+
+    def hourly(minute: int) -> CronTrigger:
+        return CronTrigger(minute=minute, timezone=SHANGHAI)
+
+    opts = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
+    scheduler.add_job(close_day, daily(0, 10), id="checkpoint", **opts)
+    scheduler.add_job(lapse, hourly(5), id="lapse-pending", **opts)
+    scheduler.add_job(pull, hourly(15), id="feed-pull", **opts)
+    scheduler.add_job(expire_points, daily(0, 20), id="points-expiry", **opts)
+    scheduler.add_job(expire_vouchers, hourly(25), id="voucher-expiry", **opts)
+    return scheduler
