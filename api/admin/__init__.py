@@ -1,0 +1,36 @@
+"""The staff audience: /v1/admin/* for admins, operations and auditors."""
+
+from litestar import Router
+
+from api.admin.adjustments import AdminAdjustmentController
+from api.admin.audit import AdminAuditController
+from api.admin.dashboard import AdminDashboardController
+from api.admin.donations import AdminDonationController
+from api.admin.feeds import AdminFeedController
+from api.admin.merchants import AdminMerchantController
+from api.admin.methodologies import AdminMethodologyController
+from api.admin.networks import AdminNetworkController
+from api.admin.offers import AdminOfferController
+from api.admin.operators import AdminOperatorController
+from api.admin.points_rules import AdminPointsRulesController
+from api.admin.staff import AdminStaffController
+from api.admin.vouchers import AdminVoucherController
+
+router = Router(
+    path="/",
+    route_handlers=[
+        AdminOperatorController,
+        AdminNetworkController,
+        AdminFeedController,
+        AdminMethodologyController,
+        AdminPointsRulesController,
+        AdminStaffController,
+        AdminMerchantController,
+        AdminAuditController,
+        AdminDashboardController,
+        AdminOfferController,
+        AdminAdjustmentController,
+        AdminDonationController,
+        AdminVoucherController,
+    ],
+)

@@ -8,9 +8,9 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from api.operator.controller import DATE_PARAM, Reconciliation, StatusTotals
 from api.security.auth import staff_guard
-from domain import dashboard
+from api.shared.reconciliation import DATE_PARAM, Reconciliation, StatusTotals
+from domain.governance import dashboard
 from domain.identity.principal import Role
 from domain.persistence.uow import UnitOfWork
 

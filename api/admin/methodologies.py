@@ -10,11 +10,11 @@ import msgspec
 from litestar import Controller, get, patch, post
 
 from api.security.auth import staff_guard
-from domain.audit import Actor
+from api.shared.methodologies import MethodologyOut, out
 from domain.errors import NotFound
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.methodology import service
-from domain.persistence.tables import MethodologyVersion
 from domain.persistence.uow import UnitOfWork
 
 WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
@@ -39,36 +39,6 @@ class MethodologyUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_default
 
 class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
     effective_from: datetime | None = None
-
-
-class MethodologyOut(msgspec.Struct):
-    methodology_id: str
-    code: str
-    version: int
-    methodology_class: str
-    title: str
-    description: str
-    params: dict[str, Any]
-    status: str
-    effective_from: datetime | None
-    effective_until: datetime | None
-    published_at: datetime | None
-
-
-def out(v: MethodologyVersion) -> MethodologyOut:
-    return MethodologyOut(
-        methodology_id=v.id,
-        code=v.code,
-        version=v.version,
-        methodology_class=v.methodology_class,
-        title=v.title,
-        description=v.description,
-        params=v.params,
-        status=v.status,
-        effective_from=v.effective_from,
-        effective_until=v.effective_until,
-        published_at=v.published_at,
-    )
 
 
 class AdminMethodologyController(Controller):

@@ -9,13 +9,12 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from api.merchant.schemas import OfferProposal
-from api.schemas import CURSOR, LIMIT, Page, page_of
+from api.schemas import CURSOR, LIMIT, page_of
 from api.security.auth import staff_guard
-from domain import offers
-from domain.audit import Actor
+from api.shared.offers import AdminOfferOut, AdminOfferPage, OfferProposal, admin_offer_out
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
-from domain.persistence.tables import Offer
+from domain.merchants import offers
 from domain.persistence.uow import UnitOfWork
 
 WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
@@ -26,46 +25,6 @@ class AdminOfferIn(OfferProposal, forbid_unknown_fields=True, kw_only=True):
     """An offer staff create on a merchant's behalf: a proposal plus the merchant."""
 
     merchant_id: Annotated[str, msgspec.Meta(min_length=1, max_length=26)]
-
-
-class AdminOfferOut(msgspec.Struct):
-    offer_id: str
-    merchant_id: str
-    title: str
-    description: str
-    points_price: int
-    stock_total: int
-    stock_left: int
-    per_citizen_limit: int
-    valid_from: datetime
-    valid_until: datetime
-    voucher_days: int
-    status: str  # pending | approved | rejected | withdrawn
-    created_by: str
-    decided_by: str | None
-    decided_at: datetime | None
-    created_at: datetime
-
-
-def admin_offer_out(o: Offer) -> AdminOfferOut:
-    return AdminOfferOut(
-        offer_id=o.id,
-        merchant_id=o.merchant_id,
-        title=o.title,
-        description=o.description,
-        points_price=o.points_price,
-        stock_total=o.stock_total,
-        stock_left=o.stock_left,
-        per_citizen_limit=o.per_citizen_limit,
-        valid_from=o.valid_from,
-        valid_until=o.valid_until,
-        voucher_days=o.voucher_days,
-        status=o.status,
-        created_by=o.created_by,
-        decided_by=o.decided_by,
-        decided_at=o.decided_at,
-        created_at=o.created_at,
-    )
 
 
 class AdminOfferController(Controller):
@@ -90,7 +49,7 @@ class AdminOfferController(Controller):
         cursor: str | None = CURSOR,
         status: str | None = Parameter(default=None, max_length=16),
         merchant_id: str | None = Parameter(default=None, max_length=26),
-    ) -> Page[AdminOfferOut]:
+    ) -> AdminOfferPage:
         rows = await uow.offers.list(
             after=cursor, limit=limit + 1, status=status, merchant_id=merchant_id
         )

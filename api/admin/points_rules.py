@@ -9,8 +9,9 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from api.admin.methodologies import READ, WRITE, MethodologyOut, out
-from domain.audit import Actor
+from api.admin.methodologies import READ, WRITE
+from api.shared.methodologies import MethodologyOut, out
+from domain.governance.audit import Actor
 from domain.methodology import points_rules
 from domain.methodology.book import DEFAULT_CODE
 from domain.methodology.params import PointsRule

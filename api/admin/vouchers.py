@@ -1,4 +1,4 @@
-"""/v1/admin: donation projects, offline-scan conflicts and the voucher signing keys."""
+"""/v1/admin: offline-scan conflicts and the voucher signing keys."""
 
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from api.citizen.donations import project_out
-from api.citizen.schemas import DonationProjectOut
-from api.merchant.schemas import PublicKeyOut
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from api.services import Services
-from domain import donations
-from domain.audit import Actor
+from api.shared.keys import PublicKeyOut
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.persistence.tables import RedemptionConflict
 from domain.persistence.uow import UnitOfWork
@@ -26,17 +23,6 @@ from domain.vouchers.redemption import resolve_conflict
 ADMIN = staff_guard(Role.ADMIN)
 WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
 READ = staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)
-
-
-class ProjectIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-    unit_name: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    points_per_unit: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
-    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-
-
-class ProjectUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    active: bool
 
 
 class ConflictOut(msgspec.Struct):
@@ -73,39 +59,6 @@ def _conflict(c: RedemptionConflict) -> ConflictOut:
         resolved_at=c.resolved_at,
         created_at=c.created_at,
     )
-
-
-class AdminDonationController(Controller):
-    path = "/v1/admin/donation-projects"
-    tags = ["admin"]
-    security = [{"BearerToken": []}]
-
-    @post("/", guards=[WRITE], summary="Add a public-welfare project")
-    async def create(
-        self, data: ProjectIn, uow: UnitOfWork, actor: Actor, now: datetime
-    ) -> DonationProjectOut:
-        project = await donations.create_project(
-            uow,
-            actor,
-            name=data.name,
-            description=data.description,
-            unit_name=data.unit_name,
-            points_per_unit=data.points_per_unit,
-            now=now,
-        )
-        return project_out(donations.ProjectTotals(project, 0, 0, 0))
-
-    @get("/", guards=[READ], summary="Every project with its totals")
-    async def list_projects(self, uow: UnitOfWork) -> list[DonationProjectOut]:
-        return [project_out(t) for t in await donations.catalogue(uow, active_only=False)]
-
-    @post("/{project_id:str}", guards=[WRITE], status_code=200, summary="Open or close a project")
-    async def update(
-        self, project_id: str, data: ProjectUpdate, uow: UnitOfWork, actor: Actor, now: datetime
-    ) -> DonationProjectOut:
-        project = await donations.set_active(uow, actor, project_id, data.active, now)
-        totals = {t.project.id: t for t in await donations.catalogue(uow, active_only=False)}
-        return project_out(totals[project.id])
 
 
 class AdminVoucherController(Controller):

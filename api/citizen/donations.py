@@ -6,29 +6,15 @@ from datetime import datetime
 
 from litestar import Controller, Response, get, post
 
-from api.citizen.schemas import DonationIn, DonationOut, DonationProjectOut
+from api.citizen.schemas import DonationIn, DonationOut
 from api.idempotent import IDEMPOTENCY_KEY, answered, replayed
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import citizen_guard
-from domain import donations
+from api.shared.donations import DonationProjectOut, project_out
 from domain.identity.principal import Principal
 from domain.persistence.tables import Donation
 from domain.persistence.uow import UnitOfWork
-
-
-def project_out(t: donations.ProjectTotals) -> DonationProjectOut:
-    p = t.project
-    return DonationProjectOut(
-        project_id=p.id,
-        name=p.name,
-        description=p.description,
-        unit_name=p.unit_name,
-        points_per_unit=p.points_per_unit,
-        active=p.active,
-        donations=t.donations,
-        units=t.units,
-        points=t.points,
-    )
+from domain.points import donations
 
 
 def donation_out(d: Donation) -> DonationOut:

@@ -137,15 +137,3 @@ class DonationOut(msgspec.Struct):
     units: int
     points: int
     created_at: datetime
-
-
-class DonationProjectOut(msgspec.Struct):
-    project_id: str
-    name: str
-    description: str
-    unit_name: str
-    points_per_unit: int
-    active: bool
-    donations: int
-    units: int
-    points: int

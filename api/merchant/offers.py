@@ -6,13 +6,14 @@ from datetime import datetime
 
 from litestar import Controller, get, post
 
-from api.admin.offers import AdminOfferOut, admin_offer_out
 from api.merchant.redemptions import MERCHANT, cashier_of
-from api.merchant.schemas import ApplicationOut, MerchantApplication, OfferProposal
-from api.schemas import CURSOR, LIMIT, Page, page_of
-from domain import merchants, offers
-from domain.audit import Actor
+from api.merchant.schemas import ApplicationOut, MerchantApplication
+from api.schemas import CURSOR, LIMIT, page_of
+from api.shared.offers import AdminOfferOut, AdminOfferPage, OfferProposal, admin_offer_out
+from domain.governance.audit import Actor
 from domain.identity.principal import Principal
+from domain.merchants import offers
+from domain.merchants import registration as merchants
 from domain.persistence.uow import UnitOfWork
 
 
@@ -54,7 +55,7 @@ class MerchantOfferController(Controller):
         principal: Principal,
         limit: int = LIMIT,
         cursor: str | None = CURSOR,
-    ) -> Page[AdminOfferOut]:
+    ) -> AdminOfferPage:
         rows = await uow.offers.list(
             after=cursor, limit=limit + 1, merchant_id=cashier_of(principal).merchant_id
         )

@@ -13,7 +13,6 @@ from api.deps import provide_statements_uow
 from api.errors import domain_error_to_problem
 from api.merchant.schemas import (
     OfferRef,
-    PublicKeyOut,
     PublicKeysOut,
     RedemptionIn,
     RedemptionOut,
@@ -25,9 +24,10 @@ from api.merchant.schemas import (
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from api.services import Services
-from domain import settlements
+from api.shared.keys import PublicKeyOut
 from domain.errors import Forbidden
 from domain.identity.principal import Principal, Role
+from domain.merchants import settlements
 from domain.persistence.uow import UnitOfWork
 from domain.vouchers.redemption import (
     AlreadyRedeemed,

@@ -5,6 +5,8 @@ from typing import Annotated
 
 import msgspec
 
+from api.shared.keys import PublicKeyOut
+
 Nonce = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
@@ -50,14 +52,6 @@ class SettlementOut(msgspec.Struct):
     total_points: int
 
 
-class PublicKeyOut(msgspec.Struct):
-    key_id: str
-    algorithm: str
-    public_key: str  # base64url, raw 32 bytes
-    active: bool
-    created_at: datetime
-
-
 class PublicKeysOut(msgspec.Struct):
     keys: list[PublicKeyOut]
     token_format: str
@@ -68,17 +62,6 @@ class RevokedOut(msgspec.Struct):
     token: str
     cancelled_at: datetime | None
     expires_at: datetime
-
-
-class OfferProposal(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-    points_price: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
-    stock: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
-    valid_from: datetime
-    valid_until: datetime
-    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    per_citizen_limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
-    voucher_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 30
 
 
 class MerchantApplication(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,0 +1,7 @@
+"""Everyone, no sign-in: /v1/public/* statistics, methodologies and ledger checkpoints."""
+
+from litestar import Router
+
+from api.public.disclosure import PublicController
+
+router = Router(path="/", route_handlers=[PublicController])
