@@ -1,4 +1,8 @@
-"""/v1/admin/operators/{id}/feed: a bike-share operator's MDS endpoint for pull mode."""
+"""/v1/admin/operators/{id}/feed: where and in which format we pull an operator's records.
+
+`format` is the contract (`mds-2.0`, `metro-taps` ...); the older `mds_version` is still accepted
+and means `format = "mds-" + mds_version`. Without either, a bike-share feed is `mds-2.0`.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,29 @@ from litestar import Controller, get, put
 
 from api.security.auth import staff_guard
 from api.services import Services
-from domain import feeds
-from domain.audit import Actor
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
+from domain.governance.audit import Actor
 from domain.identity.principal import Role
+from domain.operators import feeds
 from domain.persistence.uow import UnitOfWork
 
 
 class FeedIn(msgspec.Struct, forbid_unknown_fields=True):
     base_url: Annotated[str, msgspec.Meta(min_length=8, max_length=500)]
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
-    mds_version: str = "2.0"
+    format: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
+    mds_version: Annotated[str, msgspec.Meta(min_length=1, max_length=8)] | None = None
     enabled: bool = True
+
+    def asked_format(self) -> str | None:
+        """The format asked for: `format`, else the one `mds_version` names, else None."""
+        legacy = None if self.mds_version is None else feeds.MDS_PREFIX + self.mds_version
+        if self.format is not None and legacy is not None and legacy != self.format:
+            raise InvalidInput(
+                f"format {self.format} and mds_version {self.mds_version} disagree",
+                code="invalid_feed",
+            )
+        return self.format or legacy
 
 
 class PullOut(msgspec.Struct):
@@ -36,7 +51,8 @@ class PullOut(msgspec.Struct):
 class FeedOut(msgspec.Struct):
     operator_id: str
     base_url: str
-    mds_version: str
+    format: str
+    mds_version: str | None  # the MDS version of an mds-* format; null for the others
     enabled: bool
     updated_at: datetime
     recent_pulls: list[PullOut]
@@ -50,6 +66,7 @@ async def _out(uow: UnitOfWork, operator_id: str) -> FeedOut:
     return FeedOut(
         operator_id=operator_id,
         base_url=feed.base_url,
+        format=feed.format,
         mds_version=feed.mds_version,
         enabled=feed.enabled,
         updated_at=feed.updated_at,
@@ -75,7 +92,7 @@ class AdminFeedController(Controller):
     @put(
         "/",
         guards=[staff_guard(Role.ADMIN, Role.OPERATIONS)],
-        summary="Set the MDS endpoint and bearer token we pull hourly (token stored encrypted)",
+        summary="Set the endpoint, format and bearer token we pull hourly (token stored encrypted)",
     )
     async def configure(
         self,
@@ -93,9 +110,10 @@ class AdminFeedController(Controller):
             operator_id,
             base_url=data.base_url,
             token=data.token,
-            mds_version=data.mds_version,
+            format=data.asked_format(),
             enabled=data.enabled,
             now=now,
+            readers=services.intake.readers,
         )
         await uow.flush()
         return await _out(uow, operator_id)

@@ -7,6 +7,9 @@ GET {base_url}/trips?end_time=YYYY-MM-DDTHH (the hour in UTC), Bearer token, the
 with the version asked for; `links.next` is followed while present. Both answer shapes are read:
 2.0 `{"version", "trips", "links"}` and 1.2 `{"version", "data": {"trips"}, "links"}`.
 
+It is a `FeedSource` (domain.trips.sources): `records_for_hour` is `trips_for_hour`, and its errors
+are the port's (`MdsHourNotReady` is an `HourNotReady`, every `MdsError` a `PullFailed`).
+
 The token travels only in the Authorization header: it is never logged and never part of an error,
 and pagination links are followed only on the base URL's own origin, so it cannot leak elsewhere.
 """
@@ -21,14 +24,15 @@ from typing import Any, Final
 import httpx
 import msgspec
 
-from domain.errors import DomainError, UpstreamUnavailable
+from domain.errors import UpstreamUnavailable
+from domain.trips.sources import HourNotReady, PullFailed
 
 log = logging.getLogger(__name__)
 
 MAX_PAGES: Final = 10_000
 
 
-class MdsError(DomainError):
+class MdsError(PullFailed):
     """The MDS provider refused the request."""
 
     code = "mds_error"
@@ -40,7 +44,7 @@ class MdsAuthError(MdsError):
     code = "mds_unauthorized"
 
 
-class MdsHourNotReady(MdsError):
+class MdsHourNotReady(MdsError, HourNotReady):
     """The provider has not processed that hour yet (404): ask again at the next run."""
 
     code = "mds_hour_not_ready"
@@ -117,6 +121,10 @@ class MdsPullClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def records_for_hour(self, hour: datetime) -> list[Any]:
+        """The FeedSource port (domain.trips.sources): the hour's trips."""
+        return await self.trips_for_hour(hour)
 
     async def trips_for_hour(self, hour: datetime) -> list[dict[str, Any]]:
         """All trips that ended in `hour` (an aware datetime; minutes and below are ignored)."""

@@ -9,7 +9,8 @@ from domain.persistence.base import Base, PublicId
 
 
 class OperatorFeed(Base):
-    """Pull mode: where we fetch an operator's MDS trips, with its bearer token (encrypted)."""
+    """Pull mode: where we fetch an operator's records, in which format, with its bearer token
+    (encrypted). `mds_version` mirrors an MDS format's version (None for other formats)."""
 
     __tablename__ = "operator_feeds"
 
@@ -18,7 +19,8 @@ class OperatorFeed(Base):
     )
     base_url: Mapped[str] = mapped_column(String(500))
     token_encrypted: Mapped[str] = mapped_column(Text)
-    mds_version: Mapped[str] = mapped_column(String(8))
+    format: Mapped[str] = mapped_column(String(32))  # a registered format: mds-2.0, metro-taps ...
+    mds_version: Mapped[str | None] = mapped_column(String(8))
     enabled: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime]
 
