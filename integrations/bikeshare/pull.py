@@ -16,8 +16,6 @@ and pagination links are followed only on the base URL's own origin, so it canno
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -26,8 +24,7 @@ import msgspec
 
 from domain.errors import UpstreamUnavailable
 from domain.trips.sources import HourNotReady, PullFailed
-
-log = logging.getLogger(__name__)
+from integrations.retries import Transient, with_retries
 
 MAX_PAGES: Final = 10_000
 
@@ -72,14 +69,6 @@ class _Page(msgspec.Struct):
 
 
 _decoder: Final = msgspec.json.Decoder(_Page)
-
-
-class _Transient(Exception):
-    """A failure worth retrying; `reason` is safe to log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class MdsPullClient:
@@ -155,42 +144,36 @@ class MdsPullClient:
         return url
 
     async def _get_with_retries(self, url: httpx.URL) -> tuple[list[dict[str, Any]], str | None]:
-        attempts = self._retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._get(url)
-            except _Transient as exc:
-                log.warning("MDS %s attempt %d/%d: %s", url.path, attempt, attempts, exc.reason)
-                if attempt == attempts:
-                    raise MdsUnavailable(
-                        f"MDS provider failed after {attempts} attempts: {exc.reason}"
-                    ) from None
-                if self._backoff > 0:
-                    await asyncio.sleep(self._backoff * attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await with_retries(
+            lambda: self._get(url),
+            retries=self._retries,
+            backoff=self._backoff,
+            what=f"MDS {url.path}",
+            unavailable=MdsUnavailable,
+        )
 
     async def _get(self, url: httpx.URL) -> tuple[list[dict[str, Any]], str | None]:
-        """One request: (trips, next link), a domain error, or _Transient to retry."""
+        """One request: (trips, next link), a domain error, or Transient to retry."""
         try:
             response = await self._http.get(url)
         except httpx.HTTPError as exc:  # network errors and timeouts
-            raise _Transient(type(exc).__name__) from None
+            raise Transient(type(exc).__name__) from None
         status = response.status_code
         if status in (401, 403):
             raise MdsAuthError(f"MDS provider answered {status}", status=status)
         if status == 404:
             raise MdsHourNotReady(f"MDS provider has no data for {url.params.get('end_time')} yet")
         if status >= 500:
-            raise _Transient(f"HTTP {status}")
+            raise Transient(f"HTTP {status}")
         if status != 200:
             raise MdsError(f"MDS provider answered {status}", status=status)
         try:
             page = _decoder.decode(response.content)
         except msgspec.DecodeError as exc:
-            raise _Transient(f"unreadable answer: {exc}") from None
+            raise Transient(f"unreadable answer: {exc}") from None
         next_url = page.links.next if page.links is not None else None
         if page.trips is not None:  # 2.0
             return page.trips, next_url
         if page.data is not None:  # 1.2
             return page.data.trips, next_url
-        raise _Transient("answer without trips")
+        raise Transient("answer without trips")

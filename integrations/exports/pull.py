@@ -15,8 +15,6 @@ Pages are bounded (MAX_PAGES, MAX_PAGE_RECORDS) and a cursor seen twice ends the
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -26,8 +24,7 @@ import msgspec
 
 from domain.errors import UpstreamUnavailable
 from domain.trips.sources import HourNotReady, PullFailed
-
-log = logging.getLogger(__name__)
+from integrations.retries import Transient, with_retries
 
 MAX_PAGES: Final = 10_000
 MAX_PAGE_RECORDS: Final = 100_000
@@ -57,14 +54,6 @@ class ExportUnavailable(ExportError, UpstreamUnavailable):
     """The export is unreachable or answers errors or garbage, after every retry."""
 
     code = "export_unavailable"
-
-
-class _Transient(Exception):
-    """A failure worth retrying; `reason` is safe to log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class ExportPullClient:
@@ -139,28 +128,20 @@ class ExportPullClient:
         )
 
     async def _get_with_retries(self, params: dict[str, str]) -> tuple[list[Any], str | None]:
-        attempts = self._retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._get(params)
-            except _Transient as exc:
-                log.warning(
-                    "export %s attempt %d/%d: %s", self._records, attempt, attempts, exc.reason
-                )
-                if attempt == attempts:
-                    raise ExportUnavailable(
-                        f"export {self._records} failed after {attempts} attempts: {exc.reason}"
-                    ) from None
-                if self._backoff > 0:
-                    await asyncio.sleep(self._backoff * attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await with_retries(
+            lambda: self._get(params),
+            retries=self._retries,
+            backoff=self._backoff,
+            what=f"export {self._records}",
+            unavailable=ExportUnavailable,
+        )
 
     async def _get(self, params: dict[str, str]) -> tuple[list[Any], str | None]:
-        """One request: (records, next cursor), a domain error, or _Transient to retry."""
+        """One request: (records, next cursor), a domain error, or Transient to retry."""
         try:
             response = await self._http.get(self._records, params=params)
         except httpx.HTTPError as exc:  # network errors and timeouts
-            raise _Transient(type(exc).__name__) from None
+            raise Transient(type(exc).__name__) from None
         status = response.status_code
         if status in (401, 403):
             raise ExportAuthError(f"export {self._records} answered {status}", status=status)
@@ -169,13 +150,13 @@ class ExportPullClient:
                 f"export {self._records} has no data for {params['end_time']} yet"
             )
         if status >= 500:
-            raise _Transient(f"HTTP {status}")
+            raise Transient(f"HTTP {status}")
         if status != 200:
             raise ExportError(f"export {self._records} answered {status}", status=status)
         try:
             page = self._decoder.decode(response.content)
         except msgspec.DecodeError as exc:
-            raise _Transient(f"unreadable answer: {exc}") from None
+            raise Transient(f"unreadable answer: {exc}") from None
         records: list[Any] = page.records  # type: ignore[attr-defined]
         if len(records) > MAX_PAGE_RECORDS:
             raise ExportError(f"export {self._records}: a page of {len(records)} records")
