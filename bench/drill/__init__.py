@@ -1,0 +1,1 @@
+"""Fault drill: run it as `python -m bench.drill` (see its __main__.py)."""
