@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import datetime
 
+from domain.clock import to_utc
 from domain.errors import InvalidInput
 
 
@@ -29,7 +30,9 @@ def decode_time_id(cursor: str) -> tuple[datetime, str]:
     parts = decode(cursor)
     try:
         moment, ident = parts
-        return datetime.fromisoformat(moment), str(ident)
+        if not isinstance(ident, str) or "\x00" in ident:
+            raise ValueError
+        return to_utc(datetime.fromisoformat(moment)), ident
     except (ValueError, TypeError) as exc:
         raise InvalidInput("cursor is not one we issued", code="invalid_cursor") from exc
 

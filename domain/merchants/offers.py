@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from domain.clock import instant
 from domain.errors import Conflict, Gone, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
@@ -41,6 +42,11 @@ class OfferEnded(Gone):
 
 
 def _validated(draft: OfferDraft) -> OfferDraft:
+    draft = msgspec.structs.replace(
+        draft,
+        valid_from=instant(draft.valid_from, "valid_from"),
+        valid_until=instant(draft.valid_until, "valid_until"),
+    )
     problems = []
     if not draft.title.strip():
         problems.append("title must not be blank")

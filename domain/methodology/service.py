@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.clock import instant
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
@@ -126,7 +127,7 @@ async def publish(
     version = await _get(uow, version_id)
     if version.status != "in_review":
         raise Conflict("only a version in review can be published", code="not_in_review")
-    start = effective_from or now
+    start = now if effective_from is None else instant(effective_from, "effective_from")
     if start < now:
         raise InvalidInput("effective_from must not be in the past", code="effective_in_past")
     siblings = await uow.methodologies.versions(version.code, for_update=True)

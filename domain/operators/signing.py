@@ -55,6 +55,7 @@ def verify(
     nonce: str,
     body: bytes,
 ) -> None:
-    expected = sign(secret, method, path_with_query, timestamp, nonce, body)
-    if not hmac.compare_digest(expected, signature.strip().lower()):
+    expected = sign(secret, method, path_with_query, timestamp, nonce, body).encode()
+    # As bytes: compare_digest refuses str with characters outside ASCII, which a caller may send.
+    if not hmac.compare_digest(expected, signature.strip().lower().encode()):
         raise BadSignature("the request signature does not match", code="bad_signature")

@@ -43,6 +43,9 @@ class Reason(StrEnum):
     NO_METHODOLOGY = "no_methodology"  # no methodology version was in force when the trip ended
 
 
+MAX_DISTANCE_M = 1_000_000  # 1000 km: no trip in a city is longer (and it is stored in 32 bits)
+
+
 class TripRecord(msgspec.Struct, frozen=True, kw_only=True):
     """One trip as read from a feed, before any rule. Times are timezone-aware UTC.
 
@@ -63,6 +66,14 @@ class TripRecord(msgspec.Struct, frozen=True, kw_only=True):
     destination: str | None = None
     reason: Reason | None = None  # set by the adapter when the record cannot be credited
     detail: str | None = None
+
+
+def unstorable(record: TripRecord) -> str | None:
+    """Why a record its adapter could read still cannot be a trip (a route summed to a million
+    kilometres, say), or None. Such a record is an `invalid_record` like an unreadable one."""
+    if record.distance_m is not None and not 0 <= record.distance_m <= MAX_DISTANCE_M:
+        return f"distance {record.distance_m} m is outside 0..{MAX_DISTANCE_M} m"
+    return None
 
 
 class BadRecord(msgspec.Struct, frozen=True, kw_only=True):

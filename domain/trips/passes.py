@@ -20,7 +20,7 @@ from domain.persistence.uow import UnitOfWork
 from domain.trips import crediting
 from domain.trips.accounts import account_hash, lock_citizen_accounts
 from domain.trips.draft import TripDraft
-from domain.trips.model import BadRecord, Reason, Status, TripRecord
+from domain.trips.model import BadRecord, Reason, Status, TripRecord, unstorable
 
 
 class RecordResult(msgspec.Struct):
@@ -72,14 +72,15 @@ async def prepare(
     batch = Batch(items)
     drafts = batch.drafts
     for i, item in enumerate(items):
-        if isinstance(item, BadRecord):
+        problem = item.detail if isinstance(item, BadRecord) else unstorable(item)
+        if problem is not None:
             batch.results[i] = RecordResult(
                 item.external_trip_id,
                 Status.REJECTED.value,
                 Reason.INVALID_RECORD.value,
                 None,
                 0,
-                item.detail,
+                problem,
             )
         elif item.external_trip_id in drafts:
             batch.twins.append((i, item.external_trip_id))

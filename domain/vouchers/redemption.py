@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import msgspec
 
+from domain.clock import instant
 from domain.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
@@ -90,11 +91,10 @@ async def _voucher_id(uow: UnitOfWork, ring: KeyRing, scan: Scan, now: datetime)
 def _scan_time(scan: Scan, now: datetime) -> datetime:
     if scan.scanned_at is None:
         return now
-    if scan.scanned_at.tzinfo is None:
-        raise InvalidInput("scanned_at needs a UTC offset", code="invalid_scanned_at")
-    if scan.scanned_at > now + CLOCK_SKEW or scan.scanned_at < now - OFFLINE_WINDOW:
+    scanned_at = instant(scan.scanned_at, "scanned_at", code="invalid_scanned_at")
+    if scanned_at > now + CLOCK_SKEW or scanned_at < now - OFFLINE_WINDOW:
         raise InvalidInput("scanned_at must lie within the last 7 days", code="invalid_scanned_at")
-    return min(scan.scanned_at, now)
+    return min(scanned_at, now)
 
 
 async def _store(uow: UnitOfWork, cashier: Cashier, scan: Scan) -> str | None:

@@ -22,9 +22,9 @@ import msgspec
 from domain.network.graph import haversine_m
 from domain.trips.model import BadRecord, Mode, TripRecord
 from domain.trips.readers import ReadContext, Reading
+from integrations.records import BadField, Id, Text, utc
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 _Ms = Annotated[int, msgspec.Meta(ge=0, le=253_402_300_799_999)]  # up to 9999-12-31
 _Amount = Annotated[float, msgspec.Meta(ge=0, le=1e12)]  # seconds or metres; finite
 _Lat = Annotated[float, msgspec.Meta(ge=-90, le=90)]
@@ -62,22 +62,22 @@ class _Location(msgspec.Struct, frozen=True):
 
 
 class _Trip12(msgspec.Struct, frozen=True):
-    trip_id: _Id
-    external_account: _Id
+    trip_id: Id
+    external_account: Id
     start_time: _Ms
     end_time: _Ms
-    device_id: str | None = None
+    device_id: Text | None = None
     trip_duration: _Amount | None = None
     trip_distance: _Amount | None = None
     route: _Route | None = None
 
 
 class _Trip20(msgspec.Struct, frozen=True):
-    trip_id: _Id
-    external_account: _Id
+    trip_id: Id
+    external_account: Id
     start_time: _Ms
     end_time: _Ms
-    device_id: str | None = None
+    device_id: Text | None = None
     duration: _Amount | None = None
     distance: _Amount | None = None
     start_location: _Location | None = None
@@ -94,7 +94,7 @@ def read_mds_trips(records: list[object]) -> list[TripRecord | BadRecord]:
     for index, record in enumerate(records):
         try:
             out.append(_read(record))
-        except (msgspec.ValidationError, _Unreadable) as exc:
+        except (msgspec.ValidationError, _Unreadable, BadField) as exc:
             out.append(BadRecord(index=index, external_trip_id=_trip_id(record), detail=str(exc)))
     return out
 
@@ -128,8 +128,8 @@ def _trip(
         external_trip_id=t.trip_id,
         external_account=t.external_account,
         mode=Mode.BIKESHARE,
-        started_at=_EPOCH + timedelta(milliseconds=t.start_time),
-        ended_at=_EPOCH + timedelta(milliseconds=t.end_time),
+        started_at=utc(_EPOCH + timedelta(milliseconds=t.start_time), "start_time"),
+        ended_at=utc(_EPOCH + timedelta(milliseconds=t.end_time), "end_time"),
         distance_m=_distance_m(route, reported, start, end),
         origin=_place(start),
         destination=_place(end),

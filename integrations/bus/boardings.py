@@ -12,19 +12,17 @@ alighting time the trip ends when it started and `duration_known=False`.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
-from typing import Annotated, Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 import msgspec
 
 from domain.network.graph import Stop, UnknownStation, haversine_m
 from domain.trips.model import BadRecord, Mode, Reason, TripRecord
 from domain.trips.readers import ReadContext, Reading
+from integrations.records import AwareTime, BadField, Id, utc
 
 DETOUR_FACTOR = 1.3
-
-_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-_AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class StopNetwork(Protocol):
@@ -32,13 +30,13 @@ class StopNetwork(Protocol):
 
 
 class _Boarding(msgspec.Struct, frozen=True):
-    external_trip_id: _Id
-    external_account: _Id
-    route_id: _Id
-    board_stop: _Id
-    board_time: _AwareTime
-    alight_stop: _Id | None = None
-    alight_time: _AwareTime | None = None
+    external_trip_id: Id
+    external_account: Id
+    route_id: Id
+    board_stop: Id
+    board_time: AwareTime
+    alight_stop: Id | None = None
+    alight_time: AwareTime | None = None
 
 
 def read_boardings(records: list[object], network: StopNetwork) -> list[TripRecord | BadRecord]:
@@ -47,16 +45,17 @@ def read_boardings(records: list[object], network: StopNetwork) -> list[TripReco
     for index, record in enumerate(records):
         try:
             boarding = msgspec.convert(record, _Boarding)
-        except msgspec.ValidationError as exc:
+            started = utc(boarding.board_time, "board_time")
+            alight = boarding.alight_time
+            ended = started if alight is None else utc(alight, "alight_time")
+        except (msgspec.ValidationError, BadField) as exc:
             out.append(BadRecord(index=index, external_trip_id=_trip_id(record), detail=str(exc)))
             continue
-        out.append(_trip(boarding, network))
+        out.append(_trip(boarding, started, ended, network))
     return out
 
 
-def _trip(b: _Boarding, network: StopNetwork) -> TripRecord:
-    started = b.board_time.astimezone(UTC)
-    ended = b.alight_time.astimezone(UTC) if b.alight_time is not None else started
+def _trip(b: _Boarding, started: datetime, ended: datetime, network: StopNetwork) -> TripRecord:
     distance, reason, detail = _distance(network, b.board_stop, b.alight_stop)
     return TripRecord(
         external_trip_id=b.external_trip_id,

@@ -7,18 +7,16 @@ the operator's station network (METHODOLOGY.md, "Distance").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
 import msgspec
 
 from domain.network.graph import NetworkError, Stop, UnknownStation
 from domain.trips.model import BadRecord, Mode, Reason, TripRecord
 from domain.trips.readers import ReadContext, Reading
+from integrations.records import AwareTime, BadField, Id, utc
 
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
+Code = Id  # a station code: 1..128 characters, no NUL
 
 
 class StationNetwork(Protocol):
@@ -44,7 +42,9 @@ def read_journeys(records: list[object], network: StationNetwork) -> list[TripRe
     for index, record in enumerate(records):
         try:
             journey = msgspec.convert(record, _Journey)
-        except msgspec.ValidationError as exc:
+            started = utc(journey.entry_time, "entry_time")
+            ended = utc(journey.exit_time, "exit_time")
+        except (msgspec.ValidationError, BadField) as exc:
             out.append(bad_record(index, record, "external_trip_id", exc))
             continue
         distance, reason, detail = metro_distance(
@@ -55,8 +55,8 @@ def read_journeys(records: list[object], network: StationNetwork) -> list[TripRe
                 external_trip_id=journey.external_trip_id,
                 external_account=journey.external_account,
                 mode=Mode.METRO,
-                started_at=journey.entry_time.astimezone(UTC),
-                ended_at=journey.exit_time.astimezone(UTC),
+                started_at=started,
+                ended_at=ended,
                 distance_m=distance,
                 origin=journey.entry_station,
                 destination=journey.exit_station,
