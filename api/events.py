@@ -12,10 +12,11 @@ import logging
 import msgspec
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from api.pubsub import ResilientPubSubBackend
+from api.redis_link import RedisBreaker
 from domain.persistence.uow import Event
 
 log = logging.getLogger("puhui.events")
@@ -24,7 +25,7 @@ _encode = msgspec.json.Encoder().encode
 
 def channels_plugin(redis: Redis | None) -> ChannelsPlugin:
     backend = (
-        RedisChannelsPubSubBackend(redis=redis, key_prefix="puhui:channels")
+        ResilientPubSubBackend(redis=redis, key_prefix="puhui:channels")
         if redis is not None
         else MemoryChannelsBackend()
     )
@@ -40,13 +41,22 @@ def citizen_channel(citizen_id: str) -> str:
     return f"citizen:{citizen_id}"
 
 
-async def publish(channels: ChannelsPlugin, redis: Redis | None, events: list[Event]) -> None:
-    """Deliver events; call only after commit. Best effort: the ledger, not the event, is truth."""
+async def publish(
+    channels: ChannelsPlugin,
+    redis: Redis | None,
+    events: list[Event],
+    breaker: RedisBreaker | None = None,
+) -> None:
+    """Deliver events; call only after commit. Best effort: the ledger, not the event, is truth
+    (while Redis is unreachable they are dropped, and the request that caused them succeeds)."""
     if not events:
         return
     if redis is None:
         for event in events:
             channels.publish({"event": event.name, "data": event.payload}, [event.channel])
+        return
+    if breaker is not None and not breaker.usable:
+        log.warning("events not published: redis is down", extra={"events": len(events)})
         return
     try:
         async with redis.pipeline(transaction=False) as pipe:
@@ -54,5 +64,10 @@ async def publish(channels: ChannelsPlugin, redis: Redis | None, events: list[Ev
                 # the pub/sub backend subscribes to the bare channel name
                 pipe.publish(event.channel, _encode({"event": event.name, "data": event.payload}))
             await pipe.execute()
-    except RedisError:
-        log.exception("events not published", extra={"events": len(events)})
+    except RedisError as exc:
+        log.warning("events not published: %s", type(exc).__name__, extra={"events": len(events)})
+        if breaker is not None:
+            breaker.failed(exc)
+    else:
+        if breaker is not None:
+            breaker.succeeded()

@@ -10,7 +10,14 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.clock import SHANGHAI, utcnow
 from domain.persistence.uow import Database
 from domain.trips.ingest import Intake
-from jobs import checkpoint, feed_pull, lapse_pending, points_expiry, voucher_expiry
+from jobs import (
+    checkpoint,
+    feed_pull,
+    lapse_pending,
+    points_expiry,
+    prune_nonces,
+    voucher_expiry,
+)
 
 log = logging.getLogger("puhui.jobs")
 
@@ -39,6 +46,10 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
         if n := await voucher_expiry.run(db, utcnow()):
             log.info("vouchers expired and refunded", extra={"vouchers": n})
 
+    async def forget_nonces() -> None:
+        if n := await prune_nonces.run(db, utcnow()):
+            log.info("operator nonces pruned", extra={"nonces": n})
+
     def daily(hour: int, minute: int) -> CronTrigger:
         return CronTrigger(hour=hour, minute=minute, timezone=SHANGHAI)
 
@@ -51,4 +62,6 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
     scheduler.add_job(pull, hourly(15), id="feed-pull", **opts)
     scheduler.add_job(expire_points, daily(0, 20), id="points-expiry", **opts)
     scheduler.add_job(expire_vouchers, hourly(25), id="voucher-expiry", **opts)
+    every_ten = CronTrigger(minute="*/10", timezone=SHANGHAI)
+    scheduler.add_job(forget_nonces, every_ten, id="prune-nonces", **opts)
     return scheduler

@@ -11,9 +11,11 @@ from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from api.errors import REDIS_RETRY_AFTER
 from api.events import citizen_channel
 from api.security.auth import authenticate, citizen_guard
-from domain.errors import DomainError, Forbidden
+from api.services import Services
+from domain.errors import DomainError, Forbidden, UpstreamUnavailable
 from domain.identity.principal import Principal
 
 KEEPALIVE_SECONDS = 15.0
@@ -45,12 +47,16 @@ async def _events(
 
 @get(
     "/v1/me/events",
+    media_type="text/event-stream",
     guards=[citizen_guard],
     tags=["citizen"],
     security=[{"BearerToken": []}],
     summary="Server-Sent Events: points.credited, voucher.redeemed",
 )
-async def events(principal: Principal, channels: ChannelsPlugin) -> ServerSentEvent:
+async def events(
+    principal: Principal, channels: ChannelsPlugin, services: Services
+) -> ServerSentEvent:
+    await _need_redis(services)
     return ServerSentEvent(_events(channels, principal.id), headers={"Cache-Control": "no-store"})
 
 
@@ -62,7 +68,8 @@ async def stream(socket: WebSocket, channels: ChannelsPlugin) -> None:
         principal = await _ws_principal(socket)
     except DomainError as exc:
         await socket.send_json({"event": "error", "data": {"code": exc.code}})
-        await socket.close(code=4401)
+        # 1013: try again later (Redis is down); 4401: not signed in
+        await socket.close(code=1013 if isinstance(exc, UpstreamUnavailable) else 4401)
         return
     async with channels.start_subscription([citizen_channel(principal.id)]) as subscriber:
         await socket.send_json({"event": "ready", "data": {}})
@@ -81,4 +88,16 @@ async def _ws_principal(socket: WebSocket) -> Principal:
     principal = await authenticate(socket)
     if principal.kind != "citizen":
         raise Forbidden("citizens only", code="citizens_only")
+    await _need_redis(socket.app.state.services)
     return principal
+
+
+async def _need_redis(services: Services) -> None:
+    """Live events travel through Redis (when configured): while it is unreachable a new stream
+    answers 503; a stream already open stays open and resumes when Redis is back."""
+    if not await services.redis_available():
+        raise UpstreamUnavailable(
+            "live events are unavailable for a moment; retry shortly",
+            code="dependency_unavailable",
+            retry_after=REDIS_RETRY_AFTER,
+        )

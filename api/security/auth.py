@@ -10,8 +10,6 @@ from domain.errors import Forbidden
 from domain.identity.access_tokens import InvalidAccessToken
 from domain.identity.principal import Principal, Role
 
-REVOKED_STORE = "revoked-families"
-
 
 def services_of(connection: ASGIConnection) -> Services:
     return connection.app.state.services
@@ -33,16 +31,10 @@ async def authenticate(connection: ASGIConnection) -> Principal:
         raise InvalidAccessToken("send Authorization: Bearer <access token>", code="missing_token")
     services = services_of(connection)
     principal = services.access.verify(token)
-    if await services.store(REVOKED_STORE).exists(principal.family_id):
-        raise InvalidAccessToken("this login has been revoked", code="token_revoked")
+    # logged out, disabled, erased: the database says (cached by this process for seconds)
+    await services.live_sessions.check(principal)
     connection.state.principal = principal
     return principal
-
-
-async def mark_family_revoked(services: Services, family_id: str) -> None:
-    """Access tokens of a revoked family stop working now, not when they expire."""
-    ttl = int(services.access.settings.access_ttl.total_seconds()) + 60
-    await services.store(REVOKED_STORE).set(family_id, b"1", expires_in=ttl)
 
 
 async def citizen_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.persistence.tables import RefreshFamily, RefreshToken
+from domain.persistence.tables import Citizen, RefreshFamily, RefreshToken, Staff
 
 
 class TokenRepository:
@@ -56,3 +56,20 @@ class TokenRepository:
             RefreshFamily.subject_type == subject_type, RefreshFamily.subject_id == subject_id
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def live_subject(self, family_id: str) -> tuple[str, str] | None:
+        """(subject_type, subject_id) of a family that is not revoked and whose account is still
+        active (a staff account enabled, a citizen not erased); None otherwise. One round trip."""
+        f, c, s = RefreshFamily, Citizen, Staff
+        stmt = (
+            select(f.subject_type, f.subject_id)
+            .outerjoin(c, and_(f.subject_type == "citizen", c.id == f.subject_id))
+            .outerjoin(s, and_(f.subject_type == "staff", s.id == f.subject_id))
+            .where(
+                f.id == family_id,
+                f.revoked_at.is_(None),
+                or_(c.status == "active", s.active.is_(True)),
+            )
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1])
