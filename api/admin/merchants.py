@@ -10,9 +10,12 @@ from litestar.params import Parameter
 from api.admin.schemas import MerchantCreate, MerchantOut, StoreIn, StoreOut
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
+from api.services import Services
+from domain.crypto import DataProtector
 from domain.governance.audit import Actor
 from domain.identity.principal import Role
 from domain.merchants import registration as merchants
+from domain.merchants.contacts import contact_phone
 from domain.persistence.tables import Merchant, Store
 from domain.persistence.uow import UnitOfWork
 
@@ -20,13 +23,13 @@ WRITE = staff_guard(Role.ADMIN, Role.OPERATIONS)
 READ = staff_guard(Role.ADMIN, Role.OPERATIONS, Role.AUDITOR)
 
 
-def _out(m: Merchant) -> MerchantOut:
+def _out(m: Merchant, protector: DataProtector) -> MerchantOut:
     return MerchantOut(
         merchant_id=m.id,
         name=m.name,
         status=m.status,
         contact_name=m.contact_name,
-        contact_phone=m.contact_phone,
+        contact_phone=contact_phone(protector, m),
         address=m.address,
         decided_at=m.decided_at,
         created_at=m.created_at,
@@ -50,20 +53,21 @@ class AdminMerchantController(Controller):
 
     @post("/", guards=[WRITE], summary="Register an alliance merchant (approved at once)")
     async def create(
-        self, data: MerchantCreate, uow: UnitOfWork, actor: Actor, now: datetime
+        self, data: MerchantCreate, uow: UnitOfWork, services: Services, actor: Actor, now: datetime
     ) -> MerchantOut:
-        return _out(await merchants.create_merchant(uow, actor, data.name, now))
+        return _out(await merchants.create_merchant(uow, actor, data.name, now), services.protector)
 
     @get("/", guards=[READ], summary="List merchants (e.g. ?status=pending for applications)")
     async def list_merchants(
         self,
         uow: UnitOfWork,
+        services: Services,
         limit: int = LIMIT,
         cursor: str | None = CURSOR,
         status: str | None = Parameter(default=None, max_length=16),
     ) -> Page[MerchantOut]:
         rows = await uow.merchants.list(after=cursor, limit=limit + 1, status=status)
-        return page_of([_out(r) for r in rows], limit, lambda m: m.merchant_id)
+        return page_of([_out(r, services.protector) for r in rows], limit, lambda m: m.merchant_id)
 
     @post(
         "/{merchant_id:str}/{decision:str}",
@@ -72,9 +76,16 @@ class AdminMerchantController(Controller):
         summary="approve | reject | suspend a merchant",
     )
     async def decide(
-        self, merchant_id: str, decision: str, uow: UnitOfWork, actor: Actor, now: datetime
+        self,
+        merchant_id: str,
+        decision: str,
+        uow: UnitOfWork,
+        services: Services,
+        actor: Actor,
+        now: datetime,
     ) -> MerchantOut:
-        return _out(await merchants.decide(uow, actor, merchant_id, decision, now))
+        decided = await merchants.decide(uow, actor, merchant_id, decision, now)
+        return _out(decided, services.protector)
 
     @post("/{merchant_id:str}/stores", guards=[WRITE], summary="Add a store to a merchant")
     async def add_store(

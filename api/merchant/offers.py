@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from api.merchant.redemptions import MERCHANT, cashier_of
 from api.merchant.schemas import ApplicationOut, MerchantApplication
 from api.schemas import CURSOR, LIMIT, page_of
+from api.services import Services
 from api.shared.offers import AdminOfferOut, AdminOfferPage, OfferProposal, admin_offer_out
 from domain.governance.audit import Actor
 from domain.identity.principal import Principal
@@ -68,10 +69,11 @@ class MerchantApplicationController(Controller):
 
     @post("/", summary="Apply to join the alliance (staff review the application)")
     async def apply(
-        self, data: MerchantApplication, uow: UnitOfWork, now: datetime
+        self, data: MerchantApplication, uow: UnitOfWork, services: Services, now: datetime
     ) -> ApplicationOut:
         m = await merchants.apply(
             uow,
+            services.protector,
             name=data.name,
             contact_name=data.contact_name,
             contact_phone=data.contact_phone,

@@ -58,8 +58,8 @@ class PublicKeysOut(msgspec.Struct):
 
 
 class RevokedOut(msgspec.Struct):
-    voucher_id: str
-    token: str
+    voucher_id: str  # inside every token: match on it, as erased citizens' tokens are gone
+    token: str | None  # None once the voucher's holder erased their account
     cancelled_at: datetime | None
     expires_at: datetime
 

@@ -23,6 +23,11 @@ class Replay(msgspec.Struct, frozen=True):
     response: Any
 
 
+def citizen_owner(citizen_id: str) -> str:
+    """Whose key it is, for a citizen's writes (erasure deletes every record of the owner)."""
+    return f"cit:{citizen_id}"
+
+
 def request_hash(scope: str, body: Any) -> str:
     """A digest of what was asked (the operation and its canonical body)."""
     payload = msgspec.json.encode({"scope": scope, "body": body}, order="sorted")

@@ -8,7 +8,7 @@ from contextlib import aclosing
 import msgspec
 
 from domain.ledger.chain import GENESIS, entry_hash, trip_fingerprint
-from domain.persistence.tables import LedgerAccount, Posting
+from domain.persistence.tables import LedgerAccount, Posting, Trip
 from domain.persistence.uow import UnitOfWork
 
 
@@ -78,9 +78,22 @@ async def _verify_chain(
 
 
 async def _verify_trip(uow: UnitOfWork, p: Posting) -> str | None:
+    """The credited trip matches its posting: its content hashes to the fingerprint the posting
+    chained. An erased trip (its citizen erased) no longer holds the account, stations and
+    times the fingerprint covers: it must still hold the very fingerprint the posting chained,
+    and its status and points must still match, but its content cannot be recomputed."""
     trip = await uow.ledger_audit.trip(p.trip_id)
     if trip is None:
         return f"credited trip {p.trip_id} is missing"
+    if trip.erased_at is not None:
+        citizen = await uow.citizens.get(trip.citizen_id) if trip.citizen_id else None
+        if citizen is None or citizen.status != "erased":
+            return f"trips id={trip.id}: marked erased but its citizen is not"
+        if trip.fingerprint != p.trip_fingerprint:
+            return f"trips id={trip.id}: erased trip's fingerprint differs from its posting's"
+        return _status_and_points(trip, p)
+    if trip.account_hash is None or trip.started_at is None or trip.ended_at is None:
+        return f"trips id={trip.id}: account or times missing from a trip that is not erased"
     fingerprint = trip_fingerprint(
         operator_id=trip.operator_id,
         external_trip_id=trip.external_trip_id,
@@ -95,6 +108,10 @@ async def _verify_trip(uow: UnitOfWork, p: Posting) -> str | None:
     )
     if fingerprint != trip.fingerprint or fingerprint != p.trip_fingerprint:
         return f"trips id={trip.id}: content does not match its fingerprint"
+    return _status_and_points(trip, p)
+
+
+def _status_and_points(trip: Trip, p: Posting) -> str | None:
     if trip.status != "credited" or trip.points != p.amount:
         return f"trips id={trip.id}: status/points differ from the posting"
     return None

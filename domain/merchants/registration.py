@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.crypto import DataProtector
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
+from domain.merchants.contacts import seal_phone
 from domain.persistence.tables import Merchant, Store
 from domain.persistence.uow import UnitOfWork
 
@@ -24,6 +26,7 @@ def _text(value: str | None, field: str, *, required: bool = False) -> str | Non
 
 async def apply(
     uow: UnitOfWork,
+    protector: DataProtector,
     *,
     name: str,
     contact_name: str,
@@ -31,13 +34,16 @@ async def apply(
     address: str | None,
     now: datetime,
 ) -> Merchant:
-    """A merchant asks to join the alliance; it waits as `pending` for staff."""
+    """A merchant asks to join the alliance; it waits as `pending` for staff. The contact phone
+    is stored encrypted (domain/merchants/contacts.py)."""
     merchant = Merchant(
         id=new_id(),
         name=_text(name, "name", required=True),
         status="pending",
         contact_name=_text(contact_name, "contact_name", required=True),
-        contact_phone=_text(contact_phone, "contact_phone", required=True),
+        contact_phone_encrypted=seal_phone(
+            protector, _text(contact_phone, "contact_phone", required=True)
+        ),
         address=_text(address, "address"),
         created_at=now,
     )

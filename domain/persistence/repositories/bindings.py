@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.bulk import lookup
@@ -75,9 +75,19 @@ class BindingRepository:
     async def get(self, binding_id: str) -> Binding | None:
         return await self.session.get(Binding, binding_id)
 
-    async def unbind_all(self, citizen_id: str, now: datetime) -> None:
-        await self.session.execute(
-            update(Binding)
-            .where(Binding.citizen_id == citizen_id, Binding.unbound_at.is_(None))
-            .values(unbound_at=now)
+    async def delete_of_citizen(self, citizen_id: str) -> list[tuple[str, str]]:
+        """Delete every binding (linked or unlinked before) and binding code of the citizen;
+        returns (operator_id, account_hash) of the accounts that were linked."""
+        deleted = await self.session.execute(
+            delete(Binding)
+            .where(Binding.citizen_id == citizen_id)
+            .returning(Binding.operator_id, Binding.account_hash, Binding.unbound_at)
+            .execution_options(synchronize_session=False)
         )
+        linked = [(op, h) for op, h, unbound_at in deleted if unbound_at is None]
+        await self.session.execute(
+            delete(BindingCode)
+            .where(BindingCode.citizen_id == citizen_id)
+            .execution_options(synchronize_session=False)
+        )
+        return linked

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.dialect import insert_one
@@ -39,4 +39,10 @@ class IdempotencyRepository:
             update(IdempotencyRecord)
             .where(IdempotencyRecord.owner == owner, IdempotencyRecord.key == key)
             .values(status_code=status_code, response=response)
+        )
+
+    async def delete_of_owner(self, owner: str) -> None:
+        """Every stored answer of one caller (they hold what the caller was sent)."""
+        await self.session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.owner == owner)
         )

@@ -94,6 +94,24 @@ class VoucherRepository:
         )
         return int((await self.session.execute(stmt)).scalar_one())
 
+    async def issued_of_citizen(self, citizen_id: str) -> list[str]:
+        """Ids of the citizen's vouchers still `issued` (unredeemed, not closed)."""
+        stmt = (
+            select(Voucher.id)
+            .where(Voucher.citizen_id == citizen_id, Voucher.status == "issued")
+            .order_by(Voucher.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def forget_codes_of_citizen(self, citizen_id: str) -> None:
+        """Drop the code and token of every voucher of the citizen (erasure)."""
+        await self.session.execute(
+            update(Voucher)
+            .where(Voucher.citizen_id == citizen_id)
+            .values(code=None, token=None)
+            .execution_options(synchronize_session="fetch")
+        )
+
     async def add_lots(self, voucher_id: str, taken: dict[datetime, int]) -> None:
         self.session.add_all(
             VoucherLot(voucher_id=voucher_id, expires_at=e, points=n) for e, n in taken.items()

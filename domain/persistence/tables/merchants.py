@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.persistence.base import Base, PublicId
@@ -17,7 +17,8 @@ class Merchant(Base):
     name: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="approved")
     contact_name: Mapped[str | None] = mapped_column(String(64))
-    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    # encrypted under the data key (domain/merchants/contacts.py), never stored in clear
+    contact_phone_encrypted: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(256))
     decided_by: Mapped[str | None] = mapped_column(String(26))
     decided_at: Mapped[datetime | None]

@@ -26,8 +26,9 @@ class Voucher(Base):
     offer_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("offers.id"))
     merchant_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("merchants.id"))
     citizen_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("citizens.id"))
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    token: Mapped[str] = mapped_column(String(512))
+    # both None once the holder erased their account (the voucher id stays for the ledger)
+    code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    token: Mapped[str | None] = mapped_column(String(512))
     points: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # issued | redeemed | expired | cancelled
     expires_at: Mapped[datetime]
