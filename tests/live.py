@@ -34,18 +34,12 @@ class _Server(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serve(app: Litestar) -> AsyncIterator[str]:
-    """Serve `app` until the block ends; yields the base URL."""
+async def serve(app: Litestar, **options: object) -> AsyncIterator[str]:
+    """Serve `app` until the block ends; yields the base URL. `options` go to uvicorn."""
     port = free_port()
+    config: dict[str, object] = {"log_config": None, "timeout_graceful_shutdown": 1, **options}
     server = _Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            lifespan="on",
-            timeout_graceful_shutdown=1,
-        )
+        uvicorn.Config(app, **{**config, "host": "127.0.0.1", "port": port, "lifespan": "on"})
     )
     task = asyncio.create_task(server.serve())
     await asyncio.wait_for(server.ready.wait(), TIMEOUT)

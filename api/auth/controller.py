@@ -1,4 +1,7 @@
-"""POST /v1/auth/*: citizen sign-in (WeChat, dev), staff sign-in, refresh, logout."""
+"""POST /v1/auth/*: citizen sign-in (WeChat, dev), refresh, logout (staff sign-in: staff.py).
+
+Citizen sign-ins are limited per WeChat code and per openid (api/login_limits.py) as well as
+per address (api/auth/__init__.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +11,14 @@ from litestar import Controller, post
 from litestar.exceptions import NotFoundException
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from api.auth.schemas import DevLogin, RefreshRequest, StaffLogin, TokenPairOut, WeChatLogin
-from api.security.auth import mark_family_revoked
+from api.auth.schemas import DevLogin, RefreshRequest, TokenPairOut, WeChatLogin
 from api.services import Services
 from domain.errors import UpstreamUnavailable
-from domain.identity.refresh_tokens import RefreshTokenReused
 from domain.identity.sessions import TokenPair
 from domain.persistence.uow import UnitOfWork
 
 
-def _out(pair: TokenPair) -> TokenPairOut:
+def token_pair_out(pair: TokenPair) -> TokenPairOut:
     p = pair.principal
     return TokenPairOut(
         access_token=pair.access_token,
@@ -43,8 +44,10 @@ class AuthController(Controller):
             raise UpstreamUnavailable(
                 "WeChat login is not configured", code="wechat_not_configured"
             )
+        await services.login_limits.hit("code", data.code)
         identity = await services.wechat.code_to_session(data.code)
-        return _out(
+        await services.login_limits.hit("openid", identity.openid)
+        return token_pair_out(
             await services.sessions.citizen_sign_in(uow, identity.openid, identity.unionid, now)
         )
 
@@ -54,28 +57,18 @@ class AuthController(Controller):
     ) -> TokenPairOut:
         if not services.settings.dev_login:
             raise NotFoundException()
-        return _out(await services.sessions.citizen_sign_in(uow, data.openid, None, now))
-
-    @post("/staff", status_code=HTTP_200_OK, summary="Staff sign-in with username and password")
-    async def staff(
-        self, data: StaffLogin, services: Services, uow: UnitOfWork, now: datetime
-    ) -> TokenPairOut:
-        return _out(await services.sessions.staff_sign_in(uow, data.username, data.password, now))
+        await services.login_limits.hit("openid", data.openid)
+        return token_pair_out(await services.sessions.citizen_sign_in(uow, data.openid, None, now))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token")
     async def refresh(
         self, data: RefreshRequest, services: Services, uow: UnitOfWork, now: datetime
     ) -> TokenPairOut:
-        try:
-            return _out(await services.sessions.refresh(uow, data.refresh_token, now))
-        except RefreshTokenReused as exc:
-            await mark_family_revoked(services, exc.family_id)
-            raise
+        # a reused refresh token ends its session (committed as a stage) and answers 401
+        return token_pair_out(await services.sessions.refresh(uow, data.refresh_token, now))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Revoke a refresh token's family")
     async def logout(
         self, data: RefreshRequest, services: Services, uow: UnitOfWork, now: datetime
     ) -> None:
-        family_id = await services.sessions.logout(uow, data.refresh_token, now)
-        if family_id is not None:
-            await mark_family_revoked(services, family_id)
+        await services.sessions.logout(uow, data.refresh_token, now)
