@@ -15,9 +15,7 @@ from integrations.metro.taps import TapReader
 def default_readers() -> FeedReaders:
     readers = FeedReaders()
     readers.register(Format("metro-journeys", "metro", JourneyReader(), envelope="trips"))
-    readers.register(
-        Format("metro-taps", "metro", TapReader(), envelope="taps", records="taps", in_order=True)
-    )
+    readers.register(Format("metro-taps", "metro", TapReader(), envelope="taps", records="taps"))
     readers.register(Format("mds-2.0", "bikeshare", MdsReader(), envelope="trips"))
     readers.register(Format("mds-1.2", "bikeshare", MdsReader()))
     readers.register(Format("bus-boardings", "bus", BoardingReader(), envelope="trips"))

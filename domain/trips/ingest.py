@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from domain.crypto import DataProtector
 from domain.errors import InvalidInput
@@ -24,7 +24,7 @@ from domain.persistence.uow import UnitOfWork
 from domain.trips import passes
 from domain.trips.accounts import account_hash
 from domain.trips.passes import BatchOutcome
-from domain.trips.readers import FeedReaders, Format, HeldTap, TapSummary
+from domain.trips.readers import FeedReaders, Format, HeldTap, TapDirection, TapSummary
 
 MAX_BATCH = 1000
 MAX_PASSES = 8  # non-waiting passes after the first, before one that waits
@@ -83,7 +83,7 @@ async def ingest_records(
     if batch.deferred:
         await uow.commit_stage()
         await passes.settle(uow, batch, operator_id, now, skip_locked=False)
-    # Last, with the last pass: should a pass fail, the taps are still open for the resend.
+    # Last, with the last pass: should a pass fail, the taps still wait for the resend.
     await ctx.store_taps()
     done = passes.outcome(batch)
     return FeedOutcome(results=done.results, summary=done.summary, taps=reading.taps)
@@ -91,7 +91,8 @@ async def ingest_records(
 
 @dataclass
 class _Context:
-    """The ReadContext a reader gets: the operator's network, and raw taps' pairing state."""
+    """The ReadContext a reader gets: the operator's network, and the raw taps waiting for their
+    pair (tap-ins and tap-outs alike)."""
 
     uow: UnitOfWork
     intake: Intake
@@ -111,23 +112,25 @@ class _Context:
             self._hashes[account] = account_hash(self.intake.protector, self.operator_id, account)
         return self._hashes[account]
 
-    async def held_taps(self, accounts: Iterable[str]) -> dict[str, HeldTap]:
+    async def held_taps(self, accounts: Iterable[str]) -> list[HeldTap]:
         by_hash = {self._hash(a): a for a in accounts}
         rows = await self.uow.trips.open_taps(self.operator_id, by_hash)
-        return {
-            by_hash[r.account_hash]: HeldTap(
+        return [
+            HeldTap(
                 external_account=by_hash[r.account_hash],
+                direction=cast(TapDirection, r.direction),  # 'in' or 'out', a CHECK says
                 station=r.station,
                 time=r.tapped_at,
                 device=r.device,
+                neighbour_at=r.neighbour_at,
             )
             for r in rows
-        }
+        ]
 
-    def keep_taps(self, accounts: Iterable[str], still_open: Iterable[HeldTap]) -> None:
+    def keep_taps(self, accounts: Iterable[str], waiting: Iterable[HeldTap]) -> None:
         for a in accounts:
             self._hash(a)
-        self._kept = list(still_open)
+        self._kept = list(waiting)
 
     async def store_taps(self) -> None:
         if self._kept is None:
@@ -136,9 +139,11 @@ class _Context:
             {
                 "operator_id": self.operator_id,
                 "account_hash": self._hash(t.external_account),
-                "station": t.station,
                 "tapped_at": t.time,
+                "direction": t.direction,
+                "station": t.station,
                 "device": t.device,
+                "neighbour_at": t.neighbour_at,
             }
             for t in self._kept
         ]

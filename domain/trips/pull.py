@@ -1,8 +1,8 @@
 """Pull mode: for each enabled feed, fetch each due hour once and ingest it page by page.
 
-Hours are taken oldest first. For a format read in order (raw taps, which pair across hours) a
-run stops at an hour that is not ready or failed, so no tap-out is read before its tap-in's hour;
-other formats go on with the newer hours.
+Hours are taken oldest first; an hour that is not ready or failed does not hold up the newer
+ones, for any format (raw taps pair in whatever order their hours come: a tap-out read first waits
+for its tap-in, integrations/metro/taps.py).
 
 Each hour is claimed in the database first (a stage of its own), so at most one process pulls it;
 an hour the provider had not ready yet, or that failed, is retried on later runs (up to
@@ -52,8 +52,6 @@ async def pull_due(
                 status = await pull_hour(uow, intake, source, target.operator_id, fmt, hour, now)
                 if status is not None:
                     outcome[f"{target.operator_id}@{hour.isoformat()}"] = status
-                if fmt.in_order and status in ("not_ready", "failed"):
-                    break
     return outcome
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import msgspec
 
@@ -22,23 +22,36 @@ from domain.errors import InvalidInput
 from domain.network.graph import Network
 from domain.trips.model import BadRecord, TripRecord
 
+TapDirection = Literal["in", "out"]
+
 
 class HeldTap(msgspec.Struct, frozen=True):
-    """A tap-in waiting for its tap-out, as the platform keeps it between batches."""
+    """A raw tap waiting for its pair, as the platform keeps it between batches: a tap-in waiting
+    for its tap-out, or a tap-out (its gate uploaded first) waiting for its tap-in.
+
+    `neighbour_at`, once known, is the time of the account's nearest other tap on the side where
+    the pair must be (the next tap after a tap-in, the previous one before a tap-out): the pair
+    lies between the two, even after that neighbour was paired and forgotten.
+    """
 
     external_account: str
+    direction: TapDirection
     station: str
     time: datetime
     device: str | None = None
+    neighbour_at: datetime | None = None
 
 
 class TapSummary(msgspec.Struct):
+    """What became of a batch of raw taps, with the taps its accounts had waiting before it."""
+
     received: int
     invalid: int
     journeys: int
-    open: int
-    expired: int
-    orphans: int
+    open: int  # tap-ins waiting for their tap-out
+    waiting_out: int  # tap-outs waiting for their tap-in
+    expired: int  # tap-ins given up: no tap-out within 4 h
+    orphans: int  # tap-outs given up: no tap-in within 4 h
 
 
 class Reading(msgspec.Struct):
@@ -58,12 +71,12 @@ class ReadContext(Protocol):
         """The operator's imported network (InvalidInput `network_missing` if none)."""
         ...
 
-    async def held_taps(self, accounts: Iterable[str]) -> dict[str, HeldTap]:
-        """The tap-ins these accounts left open in earlier batches, by external account."""
+    async def held_taps(self, accounts: Iterable[str]) -> list[HeldTap]:
+        """The taps these accounts left waiting for their pair in earlier batches."""
         ...
 
-    def keep_taps(self, accounts: Iterable[str], still_open: Iterable[HeldTap]) -> None:
-        """After this batch, these accounts' open tap-ins are exactly `still_open`."""
+    def keep_taps(self, accounts: Iterable[str], waiting: Iterable[HeldTap]) -> None:
+        """After this batch, these accounts' waiting taps are exactly `waiting`."""
         ...
 
 
@@ -78,7 +91,6 @@ class Format:
     reader: FeedReader
     envelope: str | None = None  # the push body's key ("trips", "taps"); None: pull only
     records: str = "trips"  # the path of its hourly export in pull mode
-    in_order: bool = False  # pulled hours must be read in time order (raw taps pair across them)
 
 
 @dataclass

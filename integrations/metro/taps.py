@@ -1,26 +1,36 @@
 """Raw metro taps -> journeys (pure: no I/O, no database).
 
-A tap is `{external_account, tap: "in"|"out", station, time, device?}`. Taps are paired per account
-in time order: a tap-out closes the account's open tap-in when it comes at most `max_open` (4 h)
-after it. A tap-in that never gets its tap-out expires: when a newer tap-in of the same account
-replaces it, or when it is older than `max_open` at the next tap-out or at `now`. Tap-ins still
-waiting are handed back as `still_open`, for the caller to keep and pass in with the next batch.
+A tap is `{external_account, tap: "in"|"out", station, time, device?}`. Taps arrive in any order:
+a gate that uploads late sends a tap-out before its tap-in reaches us, or a tap-in after the next
+journey. So each account's taps (this batch's and those still waiting from earlier batches) are
+put in time order, and a tap-out pairs with the tap just before it when that is a tap-in at most
+`max_open` (4 h) earlier. A tap is taken once: the same tap uploaded again counts once.
+
+A tap left unpaired waits, in whichever direction, for a later batch to bring its pair: it is
+handed back in `waiting` with the time of its nearest neighbour on its pair's side (the next tap
+after a tap-in, the previous one before a tap-out), since its pair must come between the two. It
+waits while it is at most `max_open` from `now`; then a tap-in has expired and a tap-out is an
+orphan. At most `max_waiting` taps of an account wait, the newest; the others are given up too.
+The journey id comes from the tap-in alone, so the same journey gets the same id whichever order
+its taps came in, and a replay is a duplicate.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import msgspec
 
 from domain.trips.model import BadRecord, Mode, TripRecord
 from domain.trips.readers import HeldTap, ReadContext, Reading, TapSummary
 from integrations.metro.journeys import AwareTime, Code, Id, StationNetwork, metro_distance
+from integrations.records import BadField, Text, utc
 
 MAX_OPEN = timedelta(hours=4)
+MAX_WAITING = 8  # unpaired taps kept per account (a rider taps a few times in 4 h)
 
 Direction = Literal["in", "out"]
 
@@ -31,6 +41,7 @@ class Tap(msgspec.Struct, frozen=True):
     station: str
     time: datetime  # aware, UTC
     device: str | None = None
+    neighbour_at: datetime | None = None  # a waiting tap's neighbour on its pair's side
 
 
 class _TapRecord(msgspec.Struct, frozen=True):
@@ -38,14 +49,17 @@ class _TapRecord(msgspec.Struct, frozen=True):
     tap: Direction
     station: Code
     time: AwareTime
-    device: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    device: Text | None = None
 
 
 class Pairing(msgspec.Struct):
     journeys: list[tuple[Tap, Tap]] = msgspec.field(default_factory=list)  # (in, out)
-    still_open: dict[str, Tap] = msgspec.field(default_factory=dict)  # account -> tap-in
-    expired: list[Tap] = msgspec.field(default_factory=list)  # tap-ins that lost their pair
-    orphans: list[Tap] = msgspec.field(default_factory=list)  # tap-outs without a tap-in
+    waiting: list[Tap] = msgspec.field(default_factory=list)  # unpaired, kept for later batches
+    expired: list[Tap] = msgspec.field(default_factory=list)  # tap-ins that got no tap-out
+    orphans: list[Tap] = msgspec.field(default_factory=list)  # tap-outs that got no tap-in
+
+    def count_waiting(self, direction: Direction) -> int:
+        return sum(t.direction == direction for t in self.waiting)
 
 
 def read_taps(records: list[object]) -> list[Tap | BadRecord]:
@@ -54,7 +68,8 @@ def read_taps(records: list[object]) -> list[Tap | BadRecord]:
     for index, record in enumerate(records):
         try:
             tap = msgspec.convert(record, _TapRecord)
-        except msgspec.ValidationError as exc:
+            time = utc(tap.time, "time")
+        except (msgspec.ValidationError, BadField) as exc:
             out.append(BadRecord(index=index, external_trip_id=None, detail=str(exc)))
             continue
         out.append(
@@ -62,7 +77,7 @@ def read_taps(records: list[object]) -> list[Tap | BadRecord]:
                 external_account=tap.external_account,
                 direction=tap.tap,
                 station=tap.station,
-                time=tap.time.astimezone(UTC),
+                time=time,
                 device=tap.device,
             )
         )
@@ -70,53 +85,80 @@ def read_taps(records: list[object]) -> list[Tap | BadRecord]:
 
 
 def pair(
-    open_taps: Mapping[str, Tap],
+    held: Sequence[Tap],
     taps: Sequence[Tap],
     now: datetime,
     max_open: timedelta = MAX_OPEN,
+    max_waiting: int = MAX_WAITING,
 ) -> Pairing:
-    """Pair this batch's taps with each other and with the accounts' open tap-ins.
+    """Pair this batch's taps with each other and with the taps waiting from earlier batches.
 
     Accounts are handled in order of first appearance in `taps`, then the remaining accounts of
-    `open_taps`; within an account, by time (a tap-in before a tap-out at the same instant). A tap
-    seen twice (an open tap-in replayed in the batch, or a repeated record) counts once.
+    `held`; within an account, by time (a tap-in before a tap-out at the same instant). A tap is
+    known by its account, direction, station and time: seen twice (a waiting tap replayed, a
+    repeated record), it counts once, as it was first seen.
     """
-    per_account: dict[str, list[Tap]] = {}
-    for tap in taps:
-        per_account.setdefault(tap.external_account, []).append(tap)
-    for account in open_taps:
-        per_account.setdefault(account, [])
+    per_account: dict[str, dict[tuple[str, str, datetime], Tap]] = {
+        t.external_account: {} for t in taps
+    }
+    for tap in (*held, *taps):
+        per_account.setdefault(tap.external_account, {}).setdefault(
+            (tap.direction, tap.station, tap.time), tap
+        )
     result = Pairing()
-    for account, batch in per_account.items():
-        known = open_taps.get(account)
-        merged = list(dict.fromkeys(([known] if known is not None else []) + batch))
-        merged.sort(key=lambda t: (t.time, t.direction != "in"))
-        current = _pair_account(merged, max_open, result)
-        if current is not None:
-            if now - current.time > max_open:
-                result.expired.append(current)
+    for known in per_account.values():
+        ordered = sorted(known.values(), key=lambda t: (t.time, t.direction != "in"))
+        unpaired = _pair_account(ordered, max_open, result.journeys)
+        fresh = [t for t in unpaired if abs(now - t.time) <= max_open]
+        kept = set(fresh[-max_waiting:])
+        for tap in unpaired:
+            if tap in kept:
+                result.waiting.append(tap)
+            elif tap.direction == "in":
+                result.expired.append(tap)
             else:
-                result.still_open[account] = current
+                result.orphans.append(tap)
     return result
 
 
-def _pair_account(taps: list[Tap], max_open: timedelta, result: Pairing) -> Tap | None:
-    """Walk one account's taps in time order; returns the tap-in left open at the end."""
-    current: Tap | None = None
-    for tap in taps:
+def _pair_account(
+    ordered: list[Tap], max_open: timedelta, journeys: list[tuple[Tap, Tap]]
+) -> list[Tap]:
+    """Pair one account's taps, in time order, each tap-out with the tap-in just before it;
+    returns the unpaired taps, each with its neighbour on its pair's side."""
+    unpaired: list[Tap] = []
+    k = 0
+    while k < len(ordered):
+        tap = ordered[k]
+        after = ordered[k + 1] if k + 1 < len(ordered) else None
+        if after is not None and _pairs(tap, after, max_open):
+            journeys.append((tap, after))
+            k += 2
+            continue
         if tap.direction == "in":
-            if current is not None:
-                result.expired.append(current)  # replaced by a newer tap-in
-            current = tap
-        elif current is not None and tap.time - current.time <= max_open:
-            result.journeys.append((current, tap))
-            current = None
+            unpaired.append(_neighboured(tap, after, min))
         else:
-            if current is not None:
-                result.expired.append(current)  # too old to be closed by this tap-out
-                current = None
-            result.orphans.append(tap)
-    return current
+            unpaired.append(_neighboured(tap, ordered[k - 1] if k else None, max))
+        k += 1
+    return unpaired
+
+
+def _pairs(tap_in: Tap, tap_out: Tap, max_open: timedelta) -> bool:
+    return (
+        tap_in.direction == "in"
+        and tap_out.direction == "out"
+        and tap_out.time - tap_in.time <= max_open
+        and (tap_in.neighbour_at is None or tap_out.time <= tap_in.neighbour_at)
+        and (tap_out.neighbour_at is None or tap_in.time >= tap_out.neighbour_at)
+    )
+
+
+def _neighboured(tap: Tap, neighbour: Tap | None, nearer: Callable[..., datetime]) -> Tap:
+    """The tap with its neighbour on its pair's side, the nearer of the known and this one."""
+    if neighbour is None:
+        return tap
+    at = neighbour.time if tap.neighbour_at is None else nearer(tap.neighbour_at, neighbour.time)
+    return msgspec.structs.replace(tap, neighbour_at=at)
 
 
 def journey_id(tap_in: Tap) -> str:
@@ -145,8 +187,9 @@ def journey_record(tap_in: Tap, tap_out: Tap, network: StationNetwork) -> TripRe
 
 
 class TapReader:
-    """Format `metro-taps`: raw taps, paired per account in time order across batches; the
-    tap-ins still waiting are kept by the platform between batches (the ReadContext)."""
+    """Format `metro-taps`: raw taps, paired per account in time order across batches, whatever
+    order they come in; the taps still waiting are kept by the platform between batches (the
+    ReadContext)."""
 
     async def read(self, ctx: ReadContext, records: list[Any]) -> Reading:
         network = await ctx.network()
@@ -154,21 +197,9 @@ class TapReader:
         taps = [t for t in read if isinstance(t, Tap)]
         bad = [b for b in read if isinstance(b, BadRecord)]
         accounts = list(dict.fromkeys(t.external_account for t in taps))
-        held = await ctx.held_taps(accounts)
-        open_taps = {
-            a: Tap(
-                external_account=a, direction="in", station=h.station, time=h.time, device=h.device
-            )
-            for a, h in held.items()
-        }
-        pairing = pair(open_taps, taps, ctx.now)
-        ctx.keep_taps(
-            accounts,
-            [
-                HeldTap(external_account=a, station=t.station, time=t.time, device=t.device)
-                for a, t in sorted(pairing.still_open.items())
-            ],
-        )
+        held = [Tap(**msgspec.structs.asdict(h)) for h in await ctx.held_taps(accounts)]
+        pairing = pair(held, taps, ctx.now)
+        ctx.keep_taps(accounts, [HeldTap(**msgspec.structs.asdict(t)) for t in pairing.waiting])
         journeys = [journey_record(i, o, network) for i, o in pairing.journeys]
         return Reading(
             items=[*journeys, *bad],
@@ -176,7 +207,8 @@ class TapReader:
                 received=len(records),
                 invalid=len(bad),
                 journeys=len(journeys),
-                open=len(pairing.still_open),
+                open=pairing.count_waiting("in"),
+                waiting_out=pairing.count_waiting("out"),
                 expired=len(pairing.expired),
                 orphans=len(pairing.orphans),
             ),

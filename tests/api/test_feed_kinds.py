@@ -201,8 +201,8 @@ async def test_a_missing_tap_out_never_credits(client, db, settings) -> None:
             "external_account": "tap-card-2",
             "tap": "out",
             "station": "NJM105",
-            "time": (t + timedelta(hours=6)).isoformat(),
-        },  # an orphan
+            "time": (t + timedelta(hours=5, minutes=50)).isoformat(),
+        },  # an orphan: no tap-in came within 4 h
     ]
     r = await _push(client, op, {"taps": taps})
     body = r.json()
@@ -212,6 +212,7 @@ async def test_a_missing_tap_out_never_credits(client, db, settings) -> None:
         "invalid": 0,
         "journeys": 1,
         "open": 0,
+        "waiting_out": 0,
         "expired": 1,
         "orphans": 1,
     }

@@ -16,7 +16,7 @@ class FakeTrips(Stored):
 
     def __init__(self) -> None:
         self.rows: dict[str, Trip] = {}
-        self.taps: dict[tuple[str, str], OpenTap] = {}
+        self.taps: dict[tuple[str, str, datetime, str, str], OpenTap] = {}  # by primary key
 
     def _by_key(self, operator_id: str, external_trip_id: str) -> Trip | None:
         return next(
@@ -103,6 +103,13 @@ class FakeTrips(Stored):
             t.status, t.reason, t.decided_at = "rejected", "unbound", now
         return len(due)
 
+    async def erase_of_citizen(self, citizen_id: str, now: datetime) -> int:
+        erased = [t for t in self.rows.values() if t.citizen_id == citizen_id and not t.erased_at]
+        for t in erased:
+            t.account_hash = t.origin = t.destination = t.started_at = t.ended_at = None
+            t.erased_at = now
+        return len(erased)
+
     async def of_citizen(
         self, citizen_id: str, *, before: tuple[datetime, str] | None, limit: int
     ) -> list[Trip]:
@@ -116,19 +123,23 @@ class FakeTrips(Stored):
         return rows[:limit]
 
     async def open_taps(self, operator_id: str, account_hashes: Iterable[str]) -> list[OpenTap]:
-        return [
-            self.taps[(operator_id, h)]
-            for h in set(account_hashes)
-            if (operator_id, h) in self.taps
-        ]
+        hashes = set(account_hashes)
+        return [t for (op, h, *_), t in self.taps.items() if op == operator_id and h in hashes]
 
     async def replace_open_taps(
         self, operator_id: str, account_hashes: Iterable[str], rows: list[dict[str, Any]]
     ) -> None:
-        for h in set(account_hashes):
-            self.taps.pop((operator_id, h), None)
-        for row in rows:
-            key = (row["operator_id"], row["account_hash"])
-            if key in self.taps:
-                raise violation("PRIMARY KEY open_taps")
-            self.taps[key] = OpenTap(**row)
+        hashes = set(account_hashes)
+        for key in [k for k in self.taps if k[0] == operator_id and k[1] in hashes]:
+            del self.taps[key]
+        for row in rows:  # INSERT ... ON CONFLICT DO NOTHING
+            if row["direction"] not in ("in", "out"):
+                raise violation("CHECK ck_open_taps_direction")
+            key = (
+                row["operator_id"],
+                row["account_hash"],
+                row["tapped_at"],
+                row["direction"],
+                row["station"],
+            )
+            self.taps.setdefault(key, OpenTap(**row))

@@ -15,6 +15,7 @@ from api.services import Services
 from domain.identity.principal import Role
 from domain.network.demo import nanjing_demo
 from domain.network.graph import haversine_m
+from domain.trips.accounts import account_hash
 from domain.trips.pull import last_full_hour
 from integrations.exports.fake import (
     FakeBusBoardings,
@@ -137,15 +138,10 @@ async def test_pulled_once_credited_and_a_late_hour_retried(client, services, ca
         first = await feed_pull.run(services.db, services.intake, now, open_source=opener)
         assert first[f"{op}@{late.isoformat()}"] == "not_ready"
         pages = len(case.ride("x", hour))
-        in_order = case.format == "metro-taps"  # no hour is read after one that is not ready
-        if in_order:
-            assert f"{op}@{hour.isoformat()}" not in first
-            assert await _my_trips(client, citizen) == []
-            assert provider.asked(provider.records, hour) == 0
-        else:
-            assert first[f"{op}@{hour.isoformat()}"] == "done"
-            assert await _my_trips(client, citizen) == [("credited", case.points)]
-            assert provider.asked(provider.records, hour) == pages  # one record a page
+        # an hour not ready holds up no newer hour, raw taps included
+        assert first[f"{op}@{hour.isoformat()}"] == "done"
+        assert await _my_trips(client, citizen) == [("credited", case.points)]
+        assert provider.asked(provider.records, hour) == pages  # one record a page
         assert {p for p, _, _ in provider.requests} == {f"/{provider.records}"}
         assert all(h["authorization"] == f"Bearer {TOKEN}" for _, _, h in provider.requests)
 
@@ -155,7 +151,7 @@ async def test_pulled_once_credited_and_a_late_hour_retried(client, services, ca
         second = await feed_pull.run(
             services.db, services.intake, now + timedelta(minutes=10), open_source=opener
         )
-        assert second.get(f"{op}@{hour.isoformat()}") == ("done" if in_order else None)
+        assert f"{op}@{hour.isoformat()}" not in second
         assert second[f"{op}@{late.isoformat()}"] == "done"
         assert provider.asked(provider.records, hour) == pages
         assert await _my_trips(client, citizen) == [("credited", case.points)] * 2
@@ -198,6 +194,40 @@ async def test_taps_pair_across_hours_through_the_kept_state(client, services) -
         assert f"{op}@{earlier.isoformat()}" not in second
         assert await _my_trips(client, citizen) == [("credited", metro_points("NJM101", "NJM106"))]
         assert provider.asked("taps", earlier) == 1 and provider.asked("taps", hour) == 1
+
+
+async def test_a_tap_out_pulled_before_its_tap_ins_hour_waits_for_it(client, services) -> None:
+    """The tap-in's hour is late at the provider: the next hour, with the tap-out, is pulled
+    first; the tap-out waits, and the run that pulls the late hour pairs them."""
+    with FakeMetroTaps(token=TOKEN, page_size=2) as provider:
+        op, citizen = await _operator_with_feed(client, services, "metro", "metro-taps", provider)
+        now = datetime.now(UTC)
+        hour = last_full_hour(now)
+        earlier = hour - timedelta(hours=1)
+        provider.add_taps(earlier, [tap(ACCOUNT, "in", "NJM101", hour - timedelta(minutes=10))])
+        provider.add_taps(hour, [tap(ACCOUNT, "out", "NJM106", hour + timedelta(minutes=8))])
+        provider.mark_not_ready(earlier)
+
+        first = await feed_pull.run(services.db, services.intake, now, open_source=opener)
+        assert first[f"{op}@{earlier.isoformat()}"] == "not_ready"
+        assert first[f"{op}@{hour.isoformat()}"] == "done"
+        assert await _my_trips(client, citizen) == []
+        async with services.db.unit_of_work() as uow:
+            [waiting] = await uow.trips.open_taps(op, [_hash(services, op)])
+        assert (waiting.direction, waiting.station) == ("out", "NJM106")
+
+        provider.mark_ready(earlier)
+        second = await feed_pull.run(
+            services.db, services.intake, now + timedelta(minutes=10), open_source=opener
+        )
+        assert second == {f"{op}@{earlier.isoformat()}": "done"}
+        assert await _my_trips(client, citizen) == [("credited", metro_points("NJM101", "NJM106"))]
+        async with services.db.unit_of_work() as uow:
+            assert await uow.trips.open_taps(op, [_hash(services, op)]) == []
+
+
+def _hash(services: Services, op: str) -> str:
+    return account_hash(services.protector, op, ACCOUNT)
 
 
 async def test_a_refused_token_is_recorded_as_failed(client, services) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, tuple_, update
+from sqlalchemy import and_, delete, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.bulk import as_utc, is_pg, lookup, utc_param
@@ -121,6 +121,24 @@ class TripRepository:
             stmt = stmt.where(tuple_(Trip.ended_at, Trip.id) < before)
         return list((await self.session.execute(stmt)).scalars())
 
+    async def erase_of_citizen(self, citizen_id: str, now: datetime) -> int:
+        """Empty the citizen's trips of what links them to a person (account hash, stations,
+        exact times); the aggregate facts and the fingerprint stay. Returns the rows erased."""
+        stmt = (
+            update(Trip)
+            .where(Trip.citizen_id == citizen_id, Trip.erased_at.is_(None))
+            .values(
+                account_hash=None,
+                origin=None,
+                destination=None,
+                started_at=None,
+                ended_at=None,
+                erased_at=now,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        return (await self.session.execute(stmt)).rowcount or 0
+
     async def reconciliation(
         self, operator_id: str, day: date
     ) -> list[tuple[str, int, int, int, int]]:
@@ -163,6 +181,7 @@ class TripRepository:
     # raw metro taps -------------------------------------------------------------------------
 
     async def open_taps(self, operator_id: str, account_hashes: Iterable[str]) -> list[OpenTap]:
+        """The taps of these accounts waiting for their pair (tap-ins and tap-outs)."""
         hashes = list(set(account_hashes))
         if not hashes:
             return []
@@ -174,8 +193,8 @@ class TripRepository:
     async def replace_open_taps(
         self, operator_id: str, account_hashes: Iterable[str], rows: list[dict[str, Any]]
     ) -> None:
-        from sqlalchemy import delete
-
+        """These accounts' waiting taps become `rows`; a row already there (a concurrent batch
+        kept the same tap) is kept once."""
         hashes = list(set(account_hashes))
         if hashes:
             await self.session.execute(
@@ -184,4 +203,5 @@ class TripRepository:
                 )
             )
         if rows:
-            await self.session.execute(insert(self.session, OpenTap), rows)
+            stmt = insert(self.session, OpenTap).on_conflict_do_nothing()
+            await self.session.execute(stmt, rows)
