@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed
 
 PG_ADMIN_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+FUZZ_EXAMPLES ?= 100
 
-.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem
+.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem drill fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -37,11 +38,18 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+fuzz: $(STAMP)  ## schemathesis over the whole OpenAPI per audience: FUZZ_EXAMPLES per operation, a new seed, PostgreSQL + Redis
+	PUHUI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PUHUI_FUZZ_RANDOM=1 PUHUI_TEST_POSTGRES_URL=$(PG_ADMIN_URL) \
+		PUHUI_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest tests/fuzz
+
 bench-ingest: $(STAMP)  ## metro journey ingest end to end over HTTP, PostgreSQL then SQLite
 	$(BIN)/python -m bench.ingest
 
 bench-redeem: $(STAMP)  ## voucher purchases and counter scans end to end over HTTP, on PostgreSQL
 	$(BIN)/python -m bench.redeem
+
+drill: $(STAMP)  ## fault drill: SIGKILLs and Redis restarts under signed ingest; nothing lost or doubled
+	$(BIN)/python -m bench.drill
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -16,9 +16,12 @@ from litestar.stores.registry import StoreRegistry
 
 from api import admin, auth, citizen, merchant, operator, public, system, web
 from api import logging as puhui_logging
+from api.client_address import ClientAddressASGI, TrustedProxies
 from api.deps import DEPENDENCIES
 from api.errors import HANDLERS
 from api.middleware import RequestIdASGI
+from api.openapi import HonestOpenAPIConfig
+from api.request import PuhuiRequest, refuse_nul_in_url
 from api.services import Services
 from api.settings import Settings
 from domain.clock import utcnow
@@ -30,7 +33,7 @@ log = logging.getLogger("puhui.app")
 
 
 def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
+    return HonestOpenAPIConfig(  # errors as problem+json, every media type (api/openapi.py)
         title="Puhui API",
         version=VERSION,
         description="Nanjing carbon-inclusion platform (碳普惠): citizens, operators, merchants.",
@@ -99,8 +102,13 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
         debug=False,
         logging_config=None,  # ours: JSON lines with the request id (api.logging)
         request_max_body_size=2 * 1024 * 1024,
+        request_class=PuhuiRequest,  # bodies read whatever their bytes (api/request.py)
+        before_request=refuse_nul_in_url,
     )
     app.state.services = services
-    # Outermost: request ids and access logs for every response, the router's 404/405 included.
-    app.asgi_handler = RequestIdASGI(app.asgi_handler)
+    # Outermost: request ids and access logs for every response, the router's 404/405 included;
+    # inside them, the client's address as trusted proxies report it (rate limits, logs).
+    app.asgi_handler = RequestIdASGI(
+        ClientAddressASGI(app.asgi_handler, TrustedProxies(settings.trusted_proxies))
+    )
     return app

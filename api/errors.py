@@ -9,9 +9,11 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from api.logging import request_id_var
+from api.request import NulInUrl, UnreadableBody
 from domain import errors as domain_errors
 from domain.vouchers.tokens import BadToken
 
@@ -20,12 +22,15 @@ MEDIA_TYPE = "application/problem+json"
 
 _DOMAIN_STATUS: list[tuple[type[domain_errors.DomainError], int]] = [
     (BadToken, 400),
+    (UnreadableBody, 400),
+    (NulInUrl, 400),
     (domain_errors.NotFound, 404),
     (domain_errors.Conflict, 409),
     (domain_errors.InvalidInput, 422),
     (domain_errors.Unauthenticated, 401),
     (domain_errors.Forbidden, 403),
     (domain_errors.Gone, 410),
+    (domain_errors.TooManyAttempts, 429),
     (domain_errors.UpstreamRateLimited, 429),
     (domain_errors.UpstreamUnavailable, 503),
 ]
@@ -69,6 +74,8 @@ def domain_error_to_problem(_: Request | None, exc: domain_errors.DomainError) -
     """Also called directly by handlers whose refusals are their everyday answers."""
     status = next((s for cls, s in _DOMAIN_STATUS if isinstance(exc, cls)), 400)
     headers = {"Retry-After": "30"} if status in (429, 503) else None
+    if headers is not None and isinstance(exc.extra.get("retry_after"), int):
+        headers["Retry-After"] = str(max(1, exc.extra["retry_after"]))
     return problem(status, exc.code, exc.detail, headers=headers, **exc.extra)
 
 
@@ -96,6 +103,8 @@ def http_to_problem(_: Request, exc: HTTPException) -> Response[Any]:
     code = _HTTP_CODES.get(status, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     headers = dict(exc.headers) if exc.headers else None
+    if status == 429 and headers and "RateLimit-Reset" in headers:  # the rate-limit middleware's
+        headers.setdefault("Retry-After", str(max(1, int(headers["RateLimit-Reset"]))))
     return problem(status, code, detail, headers=headers)
 
 
@@ -129,6 +138,21 @@ def dbapi_to_problem(request: Request, exc: DBAPIError) -> Response[Any]:
     return internal_to_problem(request, exc)
 
 
+REDIS_RETRY_AFTER = 5
+
+
+def redis_to_problem(_: Request, exc: RedisError) -> Response[Any]:
+    """Redis is unreachable where nothing could stand in for it: retry in a few seconds."""
+    log.warning("redis unavailable: %s", type(exc).__name__)
+    return problem(
+        503,
+        "dependency_unavailable",
+        "a service this request needs is unreachable; retry shortly",
+        headers={"Retry-After": str(REDIS_RETRY_AFTER)},
+        retry_after=REDIS_RETRY_AFTER,
+    )
+
+
 def internal_to_problem(_: Request, exc: Exception) -> Response[Any]:
     log.error("unhandled error", exc_info=exc)
     return problem(
@@ -142,5 +166,6 @@ HANDLERS: dict[type[Exception], Any] = {
     HTTPException: http_to_problem,
     IntegrityError: integrity_to_problem,
     DBAPIError: dbapi_to_problem,
+    RedisError: redis_to_problem,
     Exception: internal_to_problem,
 }

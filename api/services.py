@@ -8,12 +8,18 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from api.events import channels_plugin, publish
-from api.security.nonces import MemoryOnceCache, OnceCache, RedisOnceCache
+from api.login_limits import LoginLimits, MemoryCounters, RedisCounters
+from api.redis_link import RedisBreaker, connect
+from api.security.session_cache import SessionCache
+from api.security.sessions import LiveSessions
 from api.settings import Settings
+from api.stores import FallbackStore
 from domain.crypto import DataProtector
 from domain.identity.access_tokens import AccessTokens, TokenSettings
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.sessions import Sessions
 from domain.identity.wechat import WeChatLogin
 from domain.network.service import NetworkCache
@@ -36,12 +42,24 @@ class Services:
                 refresh_ttl=timedelta(days=settings.refresh_token_days),
             )
         )
-        self.sessions = Sessions(self.access, self.protector)
-        self.wechat = wechat or _wechat_from(settings)
-        self.redis: Redis | None = (
-            Redis.from_url(settings.redis_url) if settings.redis_url else None
+        self.sessions = Sessions(
+            self.access,
+            self.protector,
+            LockoutPolicy(
+                max_failures=settings.staff_login_max_failures,
+                window=timedelta(minutes=settings.staff_login_window_minutes),
+                lock=timedelta(minutes=settings.staff_login_lock_minutes),
+            ),
         )
-        self.once: OnceCache = RedisOnceCache(self.redis) if self.redis else MemoryOnceCache()
+        self.wechat = wechat or _wechat_from(settings)
+        # Redis is optional, and never the only home of anything that matters (api/redis_link.py)
+        self.redis: Redis | None = connect(settings.redis_url) if settings.redis_url else None
+        self.redis_breaker = RedisBreaker()
+        self.login_limits = LoginLimits(
+            RedisCounters(self.redis, self.redis_breaker) if self.redis else MemoryCounters(),
+            self.protector,
+            settings.citizen_login_key_rate_limit_per_minute,
+        )
         self.channels = channels_plugin(self.redis)
         engine = build_engine(
             settings.database_url,
@@ -49,6 +67,7 @@ class Services:
             max_overflow=settings.database_max_overflow,
         )
         self.db = Database(engine, publish=self.publish)
+        self.live_sessions = LiveSessions(self.db, SessionCache(settings.session_cache_seconds))
         self.networks = NetworkCache()
         self.intake = Intake(self.protector, self.networks, default_readers())
         self.keys = KeyRing(self.protector)
@@ -57,14 +76,35 @@ class Services:
         self._stores: dict[str, Store] = {}
 
     async def publish(self, events: list[Event]) -> None:
-        """Live events of a committed transaction (or stage) to the citizens' channels."""
-        await publish(self.channels, self.redis, events)
+        """Live events of a committed transaction (or stage) to the citizens' channels; sessions
+        it ended are forgotten by this process first."""
+        events = self.live_sessions.absorb(events)
+        await publish(self.channels, self.redis, events, self.redis_breaker)
+
+    async def redis_available(self) -> bool:
+        """True without Redis (memory backends) or when Redis answers a PING now."""
+        if self.redis is None:
+            return True
+        if not self.redis_breaker.usable:
+            return False
+        try:
+            await self.redis.ping()
+        except RedisError as exc:
+            self.redis_breaker.failed(exc)
+            return False
+        self.redis_breaker.succeeded()
+        return True
 
     def store(self, name: str) -> Store:
-        """A named store: a Redis namespace when Redis is configured, else process memory."""
+        """A named store: a Redis namespace when Redis is configured (process memory while it
+        is unreachable), else process memory."""
         if name not in self._stores:
             self._stores[name] = (
-                self._root_store.with_namespace(name) if self._root_store else MemoryStore()
+                FallbackStore(
+                    self._root_store.with_namespace(name), MemoryStore(), self.redis_breaker
+                )
+                if self._root_store
+                else MemoryStore()
             )
         return self._stores[name]
 

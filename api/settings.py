@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -28,12 +29,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_secret: str = DEV_JWT_SECRET
     data_key: str = DEV_DATA_KEY
     access_token_minutes: int = 15
+    session_cache_seconds: int = 2  # how long a process trusts "this session stands" (0: never)
     refresh_token_days: int = 30
     dev_login: bool = False
     wechat_appid: str | None = None
     wechat_secret: str | None = None
     wechat_base_url: str = "https://api.weixin.qq.com"
-    auth_rate_limit_per_minute: int = 30
+    auth_rate_limit_per_minute: int = 30  # staff sign-in, per client address
+    citizen_auth_rate_limit_per_minute: int = 600  # citizen sign-in/refresh/logout, per address
+    citizen_login_key_rate_limit_per_minute: int = 5  # per WeChat code and per openid
+    staff_login_max_failures: int = 10  # wrong passwords within the window lock the account
+    staff_login_window_minutes: int = 15
+    staff_login_lock_minutes: int = 15
+    trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-For we believe
+    metrics_token: str | None = None  # /metrics wants `Authorization: Bearer <it>` when set
     log_level: str = "INFO"
     log_json: bool = True
     workers: int = 1
@@ -56,12 +65,23 @@ _ENV = {
     "PUHUI_JWT_SECRET": ("jwt_secret", str),
     "PUHUI_DATA_KEY": ("data_key", str),
     "PUHUI_ACCESS_TOKEN_MINUTES": ("access_token_minutes", int),
+    "PUHUI_SESSION_CACHE_SECONDS": ("session_cache_seconds", int),
     "PUHUI_REFRESH_TOKEN_DAYS": ("refresh_token_days", int),
     "PUHUI_DEV_LOGIN": ("dev_login", bool),
     "PUHUI_WECHAT_APPID": ("wechat_appid", str),
     "PUHUI_WECHAT_SECRET": ("wechat_secret", str),
     "PUHUI_WECHAT_BASE_URL": ("wechat_base_url", str),
     "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": ("auth_rate_limit_per_minute", int),
+    "PUHUI_CITIZEN_AUTH_RATE_LIMIT_PER_MINUTE": ("citizen_auth_rate_limit_per_minute", int),
+    "PUHUI_CITIZEN_LOGIN_KEY_RATE_LIMIT_PER_MINUTE": (
+        "citizen_login_key_rate_limit_per_minute",
+        int,
+    ),
+    "PUHUI_STAFF_LOGIN_MAX_FAILURES": ("staff_login_max_failures", int),
+    "PUHUI_STAFF_LOGIN_WINDOW_MINUTES": ("staff_login_window_minutes", int),
+    "PUHUI_STAFF_LOGIN_LOCK_MINUTES": ("staff_login_lock_minutes", int),
+    "PUHUI_TRUSTED_PROXIES": ("trusted_proxies", tuple),
+    "PUHUI_METRICS_TOKEN": ("metrics_token", str),
     "PUHUI_LOG_LEVEL": ("log_level", str),
     "PUHUI_LOG_JSON": ("log_json", bool),
     "PUHUI_WORKERS": ("workers", int),
@@ -77,6 +97,8 @@ def _parse(name: str, raw: str, kind: type) -> object:
         if value in _FALSE:
             return False
         raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    if kind is tuple:  # a comma-separated list
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
     if kind is int:
         try:
             return int(raw)
@@ -106,11 +128,33 @@ def validate(settings: Settings) -> None:
         raise SettingsError(
             "PUHUI_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://"
         )
+    for entry in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"PUHUI_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR network"
+            ) from None
+    limits = {
+        "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": settings.auth_rate_limit_per_minute,
+        "PUHUI_CITIZEN_AUTH_RATE_LIMIT_PER_MINUTE": settings.citizen_auth_rate_limit_per_minute,
+        "PUHUI_CITIZEN_LOGIN_KEY_RATE_LIMIT_PER_MINUTE": (
+            settings.citizen_login_key_rate_limit_per_minute
+        ),
+        "PUHUI_STAFF_LOGIN_MAX_FAILURES": settings.staff_login_max_failures,
+        "PUHUI_STAFF_LOGIN_WINDOW_MINUTES": settings.staff_login_window_minutes,
+        "PUHUI_STAFF_LOGIN_LOCK_MINUTES": settings.staff_login_lock_minutes,
+    }
+    for name, value in limits.items():
+        if value < 1:
+            raise SettingsError(f"{name} must be at least 1")
+    if not 0 <= settings.session_cache_seconds <= 60:  # revocations must bite within seconds
+        raise SettingsError("PUHUI_SESSION_CACHE_SECONDS must be 0 to 60")
     if settings.wechat_appid and not settings.wechat_secret:
         raise SettingsError("PUHUI_WECHAT_APPID is set but PUHUI_WECHAT_SECRET is not")
     if settings.workers > 1 and not settings.redis_url:
         raise SettingsError(
-            "PUHUI_WORKERS > 1 needs PUHUI_REDIS_URL: nonces, token revocations, rate limits and "
+            "PUHUI_WORKERS > 1 needs PUHUI_REDIS_URL: rate limits and "
             "live events must be shared by every process"
         )
     if settings.is_production:
@@ -121,5 +165,10 @@ def validate(settings: Settings) -> None:
             problems.append("PUHUI_DATA_KEY must be set to a random value of 32+ characters")
         if settings.dev_login:
             problems.append("PUHUI_DEV_LOGIN must be off in production")
+        if not settings.metrics_token or len(settings.metrics_token) < 16:
+            problems.append(
+                "PUHUI_METRICS_TOKEN must be set to a random value of 16+ characters "
+                "(/metrics answers only with it)"
+            )
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))

@@ -54,6 +54,12 @@ class Gone(DomainError):
     code = "gone"
 
 
+class TooManyAttempts(DomainError):
+    """Too many attempts: wait `retry_after` seconds (in extra) before trying again."""
+
+    code = "too_many_attempts"
+
+
 class UpstreamRateLimited(DomainError):
     """An upstream service asked us to slow down."""
 

@@ -149,6 +149,8 @@ def settings(migrated: AsyncEngine, database_url: str, redis_url: str | None) ->
         log_json=False,
         log_level="WARNING",
         auth_rate_limit_per_minute=10_000,
+        citizen_auth_rate_limit_per_minute=10_000,
+        citizen_login_key_rate_limit_per_minute=10_000,
         database_pool_size=20,
         jobs=False,
     )

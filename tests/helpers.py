@@ -184,3 +184,19 @@ async def consent(
         async with db.unit_of_work() as uow:
             row = await uow.citizens.get(citizen["citizen_id"])
             row.consent_given_at = utcnow() - timedelta(days=days_ago)
+
+
+def from_peer(app: Any, host: str) -> Any:
+    """Requests reach `app` from this TCP peer (the test client has no address of its own)."""
+    inner = app.asgi_handler
+
+    async def handler(scope: Any, receive: Any, send: Any) -> None:
+        scope["client"] = (host, 40_000)
+        await inner(scope, receive, send)
+
+    app.asgi_handler = handler
+    return app
+
+
+def xff(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}

@@ -12,6 +12,7 @@ from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import citizen_guard
 from api.shared.donations import DonationProjectOut, project_out
 from domain.identity.principal import Principal
+from domain.ledger.idempotency import citizen_owner
 from domain.persistence.tables import Donation
 from domain.persistence.uow import UnitOfWork
 from domain.points import donations
@@ -51,7 +52,7 @@ class MyDonationController(Controller):
         now: datetime,
         idempotency_key: str = IDEMPOTENCY_KEY,
     ) -> Response[DonationOut]:
-        owner = f"cit:{principal.id}"
+        owner = citizen_owner(principal.id)
         first = await replayed(uow, owner, idempotency_key, "donation", data, now)
         if first is not None:
             return first

@@ -16,8 +16,7 @@ from api.citizen.schemas import (
     PointsOut,
     ReductionsOut,
 )
-from api.security.auth import citizen_guard, mark_family_revoked
-from api.services import Services
+from api.security.auth import citizen_guard
 from domain.identity import citizens
 from domain.identity.principal import Principal
 from domain.persistence.tables import Citizen
@@ -72,8 +71,5 @@ class MeController(Controller):
     @delete(
         "/", status_code=HTTP_204_NO_CONTENT, summary="Erase my identifiers and end my sessions"
     )
-    async def erase(
-        self, uow: UnitOfWork, services: Services, principal: Principal, now: datetime
-    ) -> None:
-        await citizens.erase(uow, principal.id, now)
-        await mark_family_revoked(services, principal.family_id)
+    async def erase(self, uow: UnitOfWork, principal: Principal, now: datetime) -> None:
+        await citizens.erase(uow, principal.id, now)  # ends every session of the citizen

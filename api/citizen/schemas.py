@@ -68,8 +68,8 @@ class TripOut(msgspec.Struct):
     trip_id: str
     operator_id: str
     mode: str
-    started_at: datetime
-    ended_at: datetime
+    started_at: datetime | None  # None once the citizen erased their account
+    ended_at: datetime | None
     distance_m: int | None
     reduction_g: int
     points: int
@@ -115,8 +115,9 @@ class VoucherOut(msgspec.Struct):
     voucher_id: str
     offer_id: str
     merchant_id: str
-    code: str  # shown as XXXXX-XXXXX; typed at the counter when a camera cannot scan
-    token: str  # Ed25519-signed; the QR code encodes exactly this
+    # None for both once the holder erased their account (erasure drops codes and tokens)
+    code: str | None  # shown as XXXXX-XXXXX; typed at the counter when a camera cannot scan
+    token: str | None  # Ed25519-signed; the QR code encodes exactly this
     qr_url: str
     status: str  # issued | redeemed | expired | cancelled
     points: int

@@ -12,6 +12,7 @@ from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import citizen_guard
 from api.services import Services
 from domain.identity.principal import Principal
+from domain.ledger.idempotency import citizen_owner
 from domain.persistence.tables import Voucher
 from domain.persistence.uow import UnitOfWork
 from domain.vouchers import codes, purchase, qr
@@ -24,7 +25,7 @@ def voucher_out(v: Voucher) -> VoucherOut:
         voucher_id=v.id,
         offer_id=v.offer_id,
         merchant_id=v.merchant_id,
-        code=codes.display_code(v.code),
+        code=None if v.code is None else codes.display_code(v.code),
         token=v.token,
         qr_url=f"/v1/me/vouchers/{v.id}/qr.png",
         status=v.status,
@@ -52,7 +53,7 @@ class VoucherController(Controller):
         now: datetime,
         idempotency_key: str = IDEMPOTENCY_KEY,
     ) -> Response[VoucherOut]:
-        owner = f"cit:{principal.id}"
+        owner = citizen_owner(principal.id)
         first = await replayed(uow, owner, idempotency_key, "voucher.buy", data, now)
         if first is not None:
             return first

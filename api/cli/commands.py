@@ -6,6 +6,7 @@ import argparse
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -31,20 +32,25 @@ class CommandError(Exception):
     pass
 
 
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `puhui serve` runs uvicorn. Its own proxy-header handling is off (it believes
+    X-Forwarded-For from 127.0.0.1 by default): api/client_address.py believes it only from
+    PUHUI_TRUSTED_PROXIES."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        "log_config": None,
+        "proxy_headers": False,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,  # open SSE streams and WebSockets do not block a deploy
+    }
+
+
 def serve() -> int:
     import uvicorn
 
-    settings = load()
-    uvicorn.run(
-        "api.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_config=None,
-        proxy_headers=True,
-        access_log=False,
-        timeout_graceful_shutdown=10,  # open SSE streams and WebSockets do not block a deploy
-    )
+    uvicorn.run("api.asgi:app", **uvicorn_options(load()))
     return 0
 
 

@@ -25,6 +25,7 @@ from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from api.services import Services
 from api.shared.keys import PublicKeyOut
+from domain.clock import instant
 from domain.errors import Forbidden
 from domain.identity.principal import Principal, Role
 from domain.merchants import settlements
@@ -113,6 +114,7 @@ class MerchantController(Controller):
     ) -> Page[RedemptionOut]:
         merchant_id = cashier_of(principal).merchant_id
         before = cursors.decode_time_id(cursor) if cursor else None
+        since = instant(since, "since") if since is not None else None
         rows = await uow.vouchers.redemptions(
             merchant_id, before=before, limit=limit + 1, since=since
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -11,9 +11,9 @@ from litestar.di import Provide
 from litestar.status_codes import HTTP_200_OK
 
 from api.operator.signature import provide_operator
+from api.request import decode
 from api.services import Services
 from api.shared.reconciliation import DATE_PARAM, Reconciliation, StatusTotals
-from domain.errors import InvalidInput
 from domain.persistence.tables import Operator
 from domain.persistence.uow import UnitOfWork
 from domain.trips import bindings
@@ -62,10 +62,7 @@ class OperatorController(Controller):
         services: Services,
         now: datetime,
     ) -> FeedOutcome:
-        try:
-            body: Any = msgspec.json.decode(await request.body())
-        except msgspec.DecodeError as exc:
-            raise InvalidInput(f"body is not JSON: {exc}", code="invalid_json") from exc
+        body = decode(await request.body())  # NUL is left to each record's reader
         return await ingest_pushed(uow, services.intake, operator.id, operator.kind, body, now)
 
     @post("/bindings", status_code=HTTP_200_OK, summary="Link an account with a citizen's code")

@@ -1,4 +1,5 @@
-"""Operator authentication: verify X-Puhui-* HMAC headers, then accept each nonce once."""
+"""Operator authentication: verify X-Puhui-* HMAC headers, then accept each nonce once
+(remembered in the database: domain/operators/nonces.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import time
 from litestar import Request
 
 from api.services import Services
-from domain.operators import signing
+from domain.operators import nonces, signing
 from domain.operators.service import signing_secret
 from domain.persistence.tables import Operator
 from domain.persistence.uow import UnitOfWork
-
-NONCE_TTL = 2 * signing.WINDOW_SECONDS
 
 
 def path_with_query(request: Request) -> str:
@@ -37,12 +36,11 @@ async def provide_operator(
             "send X-Puhui-Key, X-Puhui-Timestamp, X-Puhui-Nonce and X-Puhui-Signature",
             code="missing_signature",
         )
-    signing.check_freshness(timestamp, nonce, time.time())
+    ts = signing.check_freshness(timestamp, nonce, time.time())
     operator, secret = await signing_secret(uow, services.protector, operator_id, key_id)
     body = await request.body()
     signing.verify(
         secret, signature, request.method, path_with_query(request), timestamp, nonce, body
     )
-    if not await services.once.claim(f"nonce:{key_id}:{nonce}", NONCE_TTL):
-        raise signing.BadSignature("this nonce has been used already", code="nonce_reused")
+    await nonces.accept(uow, key_id, nonce, ts)  # in this request's transaction
     return operator

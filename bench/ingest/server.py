@@ -35,6 +35,7 @@ def service_env(url: str, port: int, workers: int, redis_url: str | None) -> dic
             "PUHUI_DEV_LOGIN": "true",
             "PUHUI_LOG_LEVEL": "WARNING",
             "PUHUI_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",
+            "PUHUI_CITIZEN_AUTH_RATE_LIMIT_PER_MINUTE": "1000000",  # every citizen from 127.0.0.1
             "PUHUI_DATABASE_POOL_SIZE": "20",
             "PUHUI_WORKERS": str(workers),
         }

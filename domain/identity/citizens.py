@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.crypto import DataProtector
 from domain.errors import InvalidInput, NotFound, Unauthenticated
+from domain.identity.revocation import end_sessions_of
 from domain.ids import new_id
 from domain.ledger.accounts import citizen_account_id
 from domain.ledger.postings import ERASURE, debit
@@ -73,7 +74,10 @@ async def export(uow: UnitOfWork, citizen_id: str) -> dict[str, Any]:
 
 
 async def erase(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
-    """Erase identifiers and end every session; aggregate figures stay."""
+    """Erase identifiers, end every session, remove what links their data back to them
+    (domain/identity/erasure.py) and write off the balance; aggregate figures stay."""
+    from domain.identity import erasure  # it cancels vouchers, and vouchers import this module
+
     citizen = await uow.citizens.get_for_update(citizen_id)
     if citizen is None or citizen.status != "active":
         raise NotFound("no such citizen")
@@ -84,8 +88,8 @@ async def erase(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
     citizen.last_login_at = None
     citizen.status = "erased"
     citizen.erased_at = now
-    await uow.tokens.revoke_subject("citizen", citizen.id, now)
-    await uow.bindings.unbind_all(citizen.id, now)
+    await end_sessions_of(uow, "citizen", citizen.id, now)
+    await erasure.forget(uow, citizen.id, now)
     accounts = await uow.ledger.lock_accounts([citizen_account_id(citizen.id)])
     for account in accounts.values():
         if account.balance > 0:

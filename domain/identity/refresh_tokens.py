@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.crypto import sha256_hex
 from domain.errors import Unauthenticated
+from domain.identity.revocation import end_session
 from domain.ids import new_id
 from domain.persistence.tables import RefreshFamily, RefreshToken
 from domain.persistence.uow import UnitOfWork
@@ -63,7 +64,7 @@ async def spend(uow: UnitOfWork, presented: str, now: datetime) -> RefreshFamily
     if token.expires_at <= now:
         raise InvalidRefreshToken("the refresh token has expired", code="refresh_token_expired")
     if not await uow.tokens.spend(token_hash, now):
-        await uow.tokens.revoke_family(family.id, now, "reuse_detected")
+        await end_session(uow, family.id, now, "reuse_detected")
         await uow.commit_stage()  # the revocation stands although the request fails
         raise RefreshTokenReused(family_id=family.id)
     return family

@@ -7,8 +7,9 @@ from datetime import datetime
 import msgspec
 
 from domain.crypto import DataProtector
-from domain.identity import citizens, refresh_tokens, staff
+from domain.identity import citizens, refresh_tokens, revocation, staff
 from domain.identity.access_tokens import AccessTokens
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.principal import Principal, Role
 from domain.persistence.tables import RefreshFamily
 from domain.persistence.uow import UnitOfWork
@@ -22,9 +23,15 @@ class TokenPair(msgspec.Struct, frozen=True):
 
 
 class Sessions:
-    def __init__(self, access: AccessTokens, protector: DataProtector) -> None:
+    def __init__(
+        self,
+        access: AccessTokens,
+        protector: DataProtector,
+        lockout: LockoutPolicy = staff.DEFAULT_LOCKOUT,
+    ) -> None:
         self.access = access
         self.protector = protector
+        self.lockout = lockout
 
     async def citizen_sign_in(
         self, uow: UnitOfWork, openid: str, unionid: str | None, now: datetime
@@ -37,7 +44,7 @@ class Sessions:
     async def staff_sign_in(
         self, uow: UnitOfWork, username: str, password: str, now: datetime
     ) -> TokenPair:
-        account = await staff.authenticate(uow, username, password)
+        account = await staff.authenticate(uow, username, password, now, self.lockout)
         family = await refresh_tokens.start_family(uow, "staff", account.id, now)
         return self._pair(uow, await self._staff_principal(uow, account.id, family), now)
 
@@ -55,7 +62,7 @@ class Sessions:
         family = await refresh_tokens.family_of(uow, presented)
         if family is None:
             return None
-        await uow.tokens.revoke_family(family.id, now, "logout")
+        await revocation.end_session(uow, family.id, now, "logout")
         return family.id
 
     async def _staff_principal(

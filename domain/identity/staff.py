@@ -1,4 +1,4 @@
-"""Staff accounts: creation (audited) and password sign-in."""
+"""Staff accounts: creation (audited) and password sign-in (with its lockout)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from datetime import datetime
 
 from domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from domain.governance.audit import Actor, record
+from domain.identity.lockout import LockoutPolicy, locked
 from domain.identity.passwords import MIN_LENGTH, burn_time, hash_password, verify_password
 from domain.identity.principal import Role
+from domain.identity.revocation import end_sessions_of
 from domain.ids import new_id
 from domain.persistence.tables import Staff
 from domain.persistence.uow import UnitOfWork
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+DEFAULT_LOCKOUT = LockoutPolicy()
 
 
 class BadCredentials(Unauthenticated):
@@ -68,12 +71,40 @@ async def create(
     return staff
 
 
-async def authenticate(uow: UnitOfWork, username: str, password: str) -> Staff:
-    staff = await uow.staff.by_username(username.strip().lower())
-    if staff is None:
+async def authenticate(
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    now: datetime,
+    policy: LockoutPolicy = DEFAULT_LOCKOUT,
+) -> Staff:
+    """The account these credentials open. Every attempt on a possible username is counted
+    first, in a stage that commits at once (see domain/identity/lockout.py)."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):  # no account has such a name: nothing to count or lock
         burn_time(password)
         raise BadCredentials()
-    if not verify_password(staff.password_hash, password) or not staff.active:
+    window_start = policy.window_start(now)
+    attempt = await uow.staff_logins.count_attempt(
+        username,
+        now,
+        window_start=window_start,
+        max_failures=policy.max_failures,
+        lock_until=policy.lock_until(now),
+    )
+    await uow.staff_logins.purge(now, window_start=window_start)
+    await uow.commit_stage()  # the count stands, whatever this attempt turns out to be
+    if not attempt.allowed:
+        raise locked(attempt.locked_until or now, now)
+    staff = await uow.staff.by_username(username)
+    if staff is None:
+        burn_time(password)
+    if staff is None or not verify_password(staff.password_hash, password):
+        if attempt.locked_until is not None:  # this was the last attempt the window allowed
+            raise locked(attempt.locked_until, now)
+        raise BadCredentials()
+    await uow.staff_logins.clear(username)
+    if not staff.active:
         raise BadCredentials()
     return staff
 
@@ -94,7 +125,7 @@ async def set_active(
     before = summary(staff)
     staff.active = is_active
     if not is_active:
-        await uow.tokens.revoke_subject("staff", staff.id, now)
+        await end_sessions_of(uow, "staff", staff.id, now)
     record(uow, actor, "staff.update", "staff", staff.id, before, summary(staff), now)
     return staff
 

@@ -31,9 +31,11 @@ from domain.persistence.repositories.ledger_audit import LedgerAuditRepository
 from domain.persistence.repositories.merchants import MerchantRepository
 from domain.persistence.repositories.methodologies import MethodologyRepository
 from domain.persistence.repositories.networks import NetworkRepository
+from domain.persistence.repositories.nonces import NonceRepository
 from domain.persistence.repositories.offers import OfferRepository
 from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.staff import StaffRepository
+from domain.persistence.repositories.staff_logins import StaffLoginRepository
 from domain.persistence.repositories.tokens import TokenRepository
 from domain.persistence.repositories.trips import TripRepository
 from domain.persistence.repositories.vouchers import VoucherRepository
@@ -63,8 +65,10 @@ class UnitOfWork(ABC):
 
     citizens: CitizenRepository
     staff: StaffRepository
+    staff_logins: StaffLoginRepository
     merchants: MerchantRepository
     operators: OperatorRepository
+    nonces: NonceRepository
     tokens: TokenRepository
     audit: AuditRepository
     bindings: BindingRepository
@@ -103,8 +107,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._publish = publish
         self.citizens = CitizenRepository(session)
         self.staff = StaffRepository(session)
+        self.staff_logins = StaffLoginRepository(session)
         self.merchants = MerchantRepository(session)
         self.operators = OperatorRepository(session)
+        self.nonces = NonceRepository(session)
         self.tokens = TokenRepository(session)
         self.audit = AuditRepository(session)
         self.bindings = BindingRepository(session)

@@ -91,8 +91,9 @@ async def buy(
 
 
 async def own(uow: UnitOfWork, citizen_id: str, voucher_id: str) -> Voucher:
+    """The citizen's voucher; one whose token erasure dropped is no longer anyone's."""
     voucher = await uow.vouchers.get(voucher_id)
-    if voucher is None or voucher.citizen_id != citizen_id:
+    if voucher is None or voucher.citizen_id != citizen_id or voucher.token is None:
         raise VoucherNotFound(f"no voucher {voucher_id}")
     return voucher
 

@@ -86,3 +86,13 @@ class FakeBindings(Stored):
 
     async def get(self, binding_id: str) -> Binding | None:
         return self.rows.get(binding_id)
+
+    async def delete_of_citizen(self, citizen_id: str) -> list[tuple[str, str]]:
+        linked = [
+            (b.operator_id, b.account_hash)
+            for b in self.rows.values()
+            if b.citizen_id == citizen_id and b.unbound_at is None
+        ]
+        self.rows = {k: b for k, b in self.rows.items() if b.citizen_id != citizen_id}
+        self.codes = {k: c for k, c in self.codes.items() if c.citizen_id != citizen_id}
+        return linked

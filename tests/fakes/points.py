@@ -106,3 +106,6 @@ class FakeIdempotency(Stored):
         record = self.rows.get((owner, key))
         if record is not None:
             record.status_code, record.response = status_code, response
+
+    async def delete_of_owner(self, owner: str) -> None:
+        self.rows = {k: r for k, r in self.rows.items() if k[0] != owner}

@@ -17,7 +17,9 @@ from tests.fakes.governance import FakeAudit, FakeJobs, FakeMethodologies
 from tests.fakes.ledger import FakeLedger
 from tests.fakes.merchants import FakeMerchants, FakeOffers
 from tests.fakes.points import FakeAdjustments, FakeDonations, FakeIdempotency
+from tests.fakes.staff import FakeStaff, FakeStaffLogins
 from tests.fakes.state import Stored
+from tests.fakes.tokens import FakeNonces, FakeTokens
 from tests.fakes.trips import FakeTrips
 from tests.fakes.vouchers import FakeVouchers
 
@@ -49,6 +51,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.audit = FakeAudit()
         self.methodologies = FakeMethodologies()
         self.jobs = FakeJobs()
+        self.staff = FakeStaff()
+        self.staff_logins = FakeStaffLogins()
+        self.tokens = FakeTokens(self.citizens, self.staff)
+        self.nonces = FakeNonces()
         for name in UnitOfWork.__annotations__:
             if not hasattr(self, name) and name != "events":
                 setattr(self, name, NotFaked(name))

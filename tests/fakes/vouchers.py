@@ -62,6 +62,16 @@ class FakeVouchers(Stored):
             if v.citizen_id == citizen_id and v.offer_id == offer_id and v.status != "cancelled"
         )
 
+    async def issued_of_citizen(self, citizen_id: str) -> list[str]:
+        return sorted(
+            v.id for v in self.rows.values() if v.citizen_id == citizen_id and v.status == "issued"
+        )
+
+    async def forget_codes_of_citizen(self, citizen_id: str) -> None:
+        for v in self.rows.values():
+            if v.citizen_id == citizen_id:
+                v.code = v.token = None
+
     async def add_lots(self, voucher_id: str, taken: dict[datetime, int]) -> None:
         if voucher_id in self.lots_of:
             raise violation("PRIMARY KEY voucher_lots")

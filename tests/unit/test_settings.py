@@ -30,7 +30,9 @@ def test_environment_is_parsed_and_typed() -> None:
         {"PUHUI_PORT": "eighty"},
         {"PUHUI_DEV_LOGIN": "maybe"},
         {"PUHUI_ENV": "staging"},
-        {"PUHUI_WORKERS": "2"},  # several processes without Redis would not share nonces
+        {"PUHUI_WORKERS": "2"},  # several processes without Redis would not share rate limits
+        {"PUHUI_SESSION_CACHE_SECONDS": "-1"},
+        {"PUHUI_SESSION_CACHE_SECONDS": "600"},  # a revoked token would live for minutes
         {"PUHUI_DATABASE_URL": "mysql://x"},
         {"PUHUI_WECHAT_APPID": "wx1"},
     ],
@@ -62,8 +64,25 @@ def test_production_refuses_default_secrets_and_dev_login() -> None:
                 "PUHUI_DEV_LOGIN": "true",
             }
         )
-    ok = load({"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG, "PUHUI_DATA_KEY": STRONG})
+    ok = load(
+        {
+            "PUHUI_ENV": "production",
+            "PUHUI_JWT_SECRET": STRONG,
+            "PUHUI_DATA_KEY": STRONG,
+            "PUHUI_METRICS_TOKEN": STRONG,
+        }
+    )
     assert ok.is_production
+
+
+def test_production_refuses_to_start_without_a_metrics_token() -> None:
+    secrets = {"PUHUI_ENV": "production", "PUHUI_JWT_SECRET": STRONG, "PUHUI_DATA_KEY": STRONG}
+    with pytest.raises(SettingsError, match="METRICS_TOKEN"):
+        load(secrets)
+    with pytest.raises(SettingsError, match="METRICS_TOKEN"):
+        load({**secrets, "PUHUI_METRICS_TOKEN": "short"})
+    assert load({**secrets, "PUHUI_METRICS_TOKEN": STRONG}).metrics_token == STRONG
+    assert load({}).metrics_token is None  # outside production /metrics may stay open
 
 
 def test_several_workers_with_redis() -> None:

@@ -17,9 +17,11 @@ from domain.persistence.tables.ledger import (
 from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
 from domain.persistence.tables.networks import OperatorNetwork
+from domain.persistence.tables.nonces import OperatorNonce
 from domain.persistence.tables.offers import Offer
 from domain.persistence.tables.operators import Operator, OperatorKey
 from domain.persistence.tables.staff import Staff
+from domain.persistence.tables.staff_logins import StaffLoginFailures
 from domain.persistence.tables.tokens import RefreshFamily, RefreshToken
 from domain.persistence.tables.trips import OpenTap, Trip
 from domain.persistence.tables.vouchers import (
@@ -50,6 +52,7 @@ __all__ = [
     "OperatorFeed",
     "OperatorKey",
     "OperatorNetwork",
+    "OperatorNonce",
     "PointsLot",
     "Posting",
     "RedemptionConflict",
@@ -57,6 +60,7 @@ __all__ = [
     "RefreshToken",
     "SigningKey",
     "Staff",
+    "StaffLoginFailures",
     "Store",
     "Trip",
     "Voucher",
