@@ -14,6 +14,7 @@ from jobs import (
     checkpoint,
     feed_pull,
     lapse_pending,
+    lapse_taps,
     points_expiry,
     prune_nonces,
     voucher_expiry,
@@ -33,6 +34,10 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
     async def lapse() -> None:
         if n := await lapse_pending.run(db, utcnow()):
             log.info("pending trips lapsed", extra={"trips": n})
+
+    async def forget_taps() -> None:
+        if n := await lapse_taps.run(db, utcnow()):
+            log.info("waiting taps forgotten", extra={"taps": n})
 
     async def pull() -> None:
         if outcome := await feed_pull.run(db, intake, utcnow()):
@@ -59,6 +64,7 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
     opts = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
     scheduler.add_job(close_day, daily(0, 10), id="checkpoint", **opts)
     scheduler.add_job(lapse, hourly(5), id="lapse-pending", **opts)
+    scheduler.add_job(forget_taps, hourly(35), id="lapse-taps", **opts)
     scheduler.add_job(pull, hourly(15), id="feed-pull", **opts)
     scheduler.add_job(expire_points, daily(0, 20), id="points-expiry", **opts)
     scheduler.add_job(expire_vouchers, hourly(25), id="voucher-expiry", **opts)

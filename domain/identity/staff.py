@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from domain.governance.audit import Actor, record
 from domain.identity.lockout import LockoutPolicy, locked
-from domain.identity.passwords import MIN_LENGTH, burn_time, hash_password, verify_password
+from domain.identity.passwords import MIN_LENGTH, check_password, hash_password_off_loop
 from domain.identity.principal import Role
 from domain.identity.revocation import end_sessions_of
 from domain.ids import new_id
@@ -59,7 +59,7 @@ async def create(
     staff = Staff(
         id=new_id(),
         username=username,
-        password_hash=hash_password(password),
+        password_hash=await hash_password_off_loop(password),
         role=role.value,
         merchant_id=merchant_id,
         store_id=store_id,
@@ -82,7 +82,7 @@ async def authenticate(
     first, in a stage that commits at once (see domain/identity/lockout.py)."""
     username = username.strip().lower()
     if not USERNAME.match(username):  # no account has such a name: nothing to count or lock
-        burn_time(password)
+        await check_password(None, password)
         raise BadCredentials()
     window_start = policy.window_start(now)
     attempt = await uow.staff_logins.count_attempt(
@@ -97,9 +97,7 @@ async def authenticate(
     if not attempt.allowed:
         raise locked(attempt.locked_until or now, now)
     staff = await uow.staff.by_username(username)
-    if staff is None:
-        burn_time(password)
-    if staff is None or not verify_password(staff.password_hash, password):
+    if not await check_password(staff.password_hash if staff else None, password):
         if attempt.locked_until is not None:  # this was the last attempt the window allowed
             raise locked(attempt.locked_until, now)
         raise BadCredentials()

@@ -126,6 +126,12 @@ class FakeTrips(Stored):
         hashes = set(account_hashes)
         return [t for (op, h, *_), t in self.taps.items() if op == operator_id and h in hashes]
 
+    async def drop_open_taps_before(self, cutoff) -> int:
+        gone = [k for k, t in self.taps.items() if t.tapped_at < cutoff]
+        for key in gone:
+            del self.taps[key]
+        return len(gone)
+
     async def replace_open_taps(
         self, operator_id: str, account_hashes: Iterable[str], rows: list[dict[str, Any]]
     ) -> None:

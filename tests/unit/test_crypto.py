@@ -28,3 +28,28 @@ def test_password_hash() -> None:
     assert verify_password(h, "correct horse battery")
     assert not verify_password(h, "wrong")
     assert not verify_password("not-a-hash", "x")
+
+
+async def test_the_async_password_check_runs_off_the_event_loop() -> None:
+    """The Argon2 check runs on a worker thread: the event loop's thread never computes it."""
+    import threading
+
+    from domain.identity import passwords
+
+    seen: list[int] = []
+    real = passwords.verify_password
+
+    def spy(password_hash: str, password: str) -> bool:
+        seen.append(threading.get_ident())
+        return real(password_hash, password)
+
+    passwords.verify_password = spy
+    try:
+        h = await passwords.hash_password_off_loop("correct horse battery")
+        assert await passwords.check_password(h, "correct horse battery")
+        assert not await passwords.check_password(h, "wrong")
+        assert not await passwords.check_password(None, "anything")  # unknown user: same cost
+    finally:
+        passwords.verify_password = real
+    assert len(seen) == 3  # two checks, and the dummy hash for the unknown user
+    assert threading.get_ident() not in seen

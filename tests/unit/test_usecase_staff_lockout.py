@@ -22,11 +22,15 @@ POLICY = LockoutPolicy(max_failures=3, window=timedelta(minutes=15), lock=timede
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The lockout's rules are under test here, not Argon2 (tests/api cover the real hash)."""
-    monkeypatch.setattr(staff, "hash_password", lambda password: f"plain:{password}")
-    monkeypatch.setattr(
-        staff, "verify_password", lambda hashed, password: hashed == f"plain:{password}"
-    )
-    monkeypatch.setattr(staff, "burn_time", lambda password: None)
+
+    async def cheap_hash(password: str) -> str:
+        return f"plain:{password}"
+
+    async def cheap_check(hashed: str | None, password: str) -> bool:
+        return hashed == f"plain:{password}"
+
+    monkeypatch.setattr(staff, "hash_password_off_loop", cheap_hash)
+    monkeypatch.setattr(staff, "check_password", cheap_check)
 
 
 async def _uow_with(username: str = "ops1") -> FakeUnitOfWork:

@@ -190,6 +190,11 @@ class TripRepository:
         )
         return list((await self.session.execute(stmt)).scalars())
 
+    async def drop_open_taps_before(self, cutoff: datetime) -> int:
+        """Forget waiting taps made before `cutoff` (of accounts no batch came back for)."""
+        result = await self.session.execute(delete(OpenTap).where(OpenTap.tapped_at < cutoff))
+        return result.rowcount or 0
+
     async def replace_open_taps(
         self, operator_id: str, account_hashes: Iterable[str], rows: list[dict[str, Any]]
     ) -> None:
