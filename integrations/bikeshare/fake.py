@@ -12,28 +12,17 @@ answers in the MDS shape of its version (2.0: `trips` at the top; 1.2: under `da
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import threading
-from collections import deque
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
+from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
-from integrations.local_server import LocalServer
+from integrations.hourly_fake import Answer, HourlyProvider, cursor, error, hour_key
 
 PATH = "/trips"
-_HOUR = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")
 
 
-def hour_key(hour: datetime) -> str:
-    """The `end_time` value MDS uses for an hour: YYYY-MM-DDTHH in UTC."""
-    return hour.astimezone(UTC).strftime("%Y-%m-%dT%H")
-
-
-class FakeMdsProvider(LocalServer):
+class FakeMdsProvider(HourlyProvider):
     """An MDS provider with trips per hour, hours not yet processed, and scriptable failures."""
 
     def __init__(
@@ -45,118 +34,38 @@ class FakeMdsProvider(LocalServer):
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        if page_size < 1:
-            raise ValueError("page_size must be >= 1")
-        self.token = token
         self.version = version
-        self.page_size = page_size
-        self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []  # path, query, headers
         self._trips: dict[str, list[dict[str, Any]]] = {}
-        self._not_ready: set[str] = set()
-        self._failures: deque[int] = deque()
-        self._lock = threading.Lock()
-        super().__init__(_handler_for(self), host=host, port=port, name="fake-mds")
+        super().__init__(token=token, page_size=page_size, host=host, port=port, name="fake-mds")
 
-    # -- scripting ------------------------------------------------------------------------------
+    @property
+    def content_type(self) -> str:  # type: ignore[override]
+        return f"application/vnd.mds+json;version={self.version}"
 
     def add_trips(self, hour: datetime, trips: list[dict[str, Any]]) -> None:
         """Trips that ended in `hour` (appended to those already there)."""
         with self._lock:
             self._trips.setdefault(hour_key(hour), []).extend(trips)
 
-    def mark_not_ready(self, hour: datetime) -> None:
-        """Answer 404 for `hour`, as a provider that has not processed it yet."""
-        with self._lock:
-            self._not_ready.add(hour_key(hour))
+    def refuse(self, path: str, headers: dict[str, str]) -> Answer | None:
+        if path != PATH:
+            return 404, error("not_found", f"no such path {path}")
+        asked = re.search(r"version=([0-9.]+)", headers.get("accept", ""))
+        if asked and self.version.split(".")[:2] != asked.group(1).split(".")[:2]:
+            return 406, error("unsupported_version", f"this provider speaks {self.version}")
+        return None
 
-    def mark_ready(self, hour: datetime) -> None:
-        """The provider has now processed `hour`."""
-        with self._lock:
-            self._not_ready.discard(hour_key(hour))
-
-    def fail_next(self, status: int, times: int = 1) -> None:
-        """Answer the next `times` requests with `status`, whatever they ask."""
-        with self._lock:
-            self._failures.extend([status] * times)
-
-    # -- protocol -------------------------------------------------------------------------------
-
-    def answer(self, path: str, query: dict[str, str], headers: dict[str, str]) -> tuple[int, Any]:
-        """(status, JSON body) for one request (also records it)."""
-        with self._lock:
-            self.requests.append((path, query, headers))
-            if self._failures:
-                status = self._failures.popleft()
-                return status, _error("scripted_failure", f"scripted HTTP {status}")
-            if headers.get("authorization") != f"Bearer {self.token}":
-                return 401, _error("unauthorized", "missing or invalid bearer token")
-            if path != PATH:
-                return 404, _error("not_found", f"no such path {path}")
-            asked = re.search(r"version=([0-9.]+)", headers.get("accept", ""))
-            if asked and self.version.split(".")[:2] != asked.group(1).split(".")[:2]:
-                return 406, _error("unsupported_version", f"this provider speaks {self.version}")
-            hour = query.get("end_time", "")
-            if not _HOUR.fullmatch(hour) or not _is_hour(hour):
-                return 400, _error("bad_param", "end_time must be YYYY-MM-DDTHH")
-            if hour in self._not_ready:
-                return 404, _error("not_ready", f"hour {hour} is not processed yet")
-            offset = _offset(query.get("cursor"), hour)
-            if offset is None:
-                return 400, _error("bad_param", "invalid cursor")
-            trips = self._trips.get(hour, [])
-            page = trips[offset : offset + self.page_size]
-            more = offset + self.page_size < len(trips)
-        next_url = self._next_url(hour, offset + self.page_size) if more else None
-        return 200, self._body(page, next_url)
-
-    def _next_url(self, hour: str, offset: int) -> str:
-        cursor = base64.urlsafe_b64encode(json.dumps([hour, offset]).encode()).decode()
-        return f"{self.base_url}{PATH}?{urlencode({'end_time': hour, 'cursor': cursor})}"
+    def page(self, path: str, hour: str, offset: int) -> Answer:
+        trips = self._trips.get(hour, [])
+        end = offset + self.page_size
+        next_url = None
+        if end < len(trips):
+            query = urlencode({"end_time": hour, "cursor": cursor(path, hour, end)})
+            next_url = f"{self.base_url}{PATH}?{query}"
+        return 200, self._body(trips[offset:end], next_url)
 
     def _body(self, trips: list[dict[str, Any]], next_url: str | None) -> dict[str, Any]:
         version = f"{self.version}.0" if self.version.count(".") == 1 else self.version
         if self.version.startswith("1."):
             return {"version": version, "data": {"trips": trips}, "links": {"next": next_url}}
         return {"version": version, "trips": trips, "links": {"next": next_url}}
-
-
-def _is_hour(value: str) -> bool:
-    try:
-        datetime.strptime(value, "%Y-%m-%dT%H")
-    except ValueError:
-        return False
-    return True
-
-
-def _offset(cursor: str | None, hour: str) -> int | None:
-    if cursor is None:
-        return 0
-    try:
-        at, offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError):
-        return None
-    return offset if at == hour and isinstance(offset, int) and offset >= 0 else None
-
-
-def _error(error: str, description: str) -> dict[str, str]:
-    return {"error": error, "error_description": description}
-
-
-def _handler_for(fake: FakeMdsProvider) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            query = dict(parse_qsl(url.query, keep_blank_values=True))
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            status, body = fake.answer(url.path, query, headers)
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", f"application/vnd.mds+json;version={fake.version}")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output quiet
-
-    return Handler
