@@ -43,6 +43,12 @@ ACCOUNT = "card-77"
 opener = partial(open_source, backoff=0)  # no sleeping between retries in tests
 
 
+def early_in_the_hour() -> datetime:
+    """Now, moved to five past the hour: the later runs of a test (+5 to +20 minutes) stay in
+    the same hour, whatever the clock says when the test starts."""
+    return datetime.now(UTC).replace(minute=5, second=0, microsecond=0)
+
+
 def metro_points(a: str, b: str) -> int:
     return nanjing_demo().distance_m(a, b) * 46800 // 1_000_000
 
@@ -129,7 +135,7 @@ async def _my_trips(client, citizen: dict[str, Any]) -> list[tuple[str, int]]:
 async def test_pulled_once_credited_and_a_late_hour_retried(client, services, case: Case) -> None:
     with case.provider(token=TOKEN, page_size=1) as provider:
         op, citizen = await _operator_with_feed(client, services, case.kind, case.format, provider)
-        now = datetime.now(UTC)
+        now = early_in_the_hour()
         hour = last_full_hour(now)
         late = hour - timedelta(hours=1)
         provider.add(provider.records, hour, case.ride("ride-1", hour))
@@ -174,7 +180,7 @@ async def test_taps_pair_across_hours_through_the_kept_state(client, services) -
     """A tap-in pulled with one hour waits for its tap-out, pulled with the next hour's run."""
     with FakeMetroTaps(token=TOKEN, page_size=2) as provider:
         op, citizen = await _operator_with_feed(client, services, "metro", "metro-taps", provider)
-        now = datetime.now(UTC)
+        now = early_in_the_hour()
         hour = last_full_hour(now)
         earlier = hour - timedelta(hours=1)
         tapped_in = hour - timedelta(minutes=10)  # in the earlier hour
@@ -201,7 +207,7 @@ async def test_a_tap_out_pulled_before_its_tap_ins_hour_waits_for_it(client, ser
     first; the tap-out waits, and the run that pulls the late hour pairs them."""
     with FakeMetroTaps(token=TOKEN, page_size=2) as provider:
         op, citizen = await _operator_with_feed(client, services, "metro", "metro-taps", provider)
-        now = datetime.now(UTC)
+        now = early_in_the_hour()
         hour = last_full_hour(now)
         earlier = hour - timedelta(hours=1)
         provider.add_taps(earlier, [tap(ACCOUNT, "in", "NJM101", hour - timedelta(minutes=10))])
@@ -233,7 +239,7 @@ def _hash(services: Services, op: str) -> str:
 async def test_a_refused_token_is_recorded_as_failed(client, services) -> None:
     with FakeBusBoardings(token="the-operators-real-token") as provider:
         op, citizen = await _operator_with_feed(client, services, "bus", "bus-boardings", provider)
-        now = datetime.now(UTC)
+        now = early_in_the_hour()
         hour = last_full_hour(now)
         provider.add_boardings(hour, _boarding("b-1", hour))
         result = await feed_pull.run(services.db, services.intake, now, open_source=opener)
