@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from domain.clock import shanghai_date
+from domain.clock import SHANGHAI, shanghai_date
 from domain.crypto import DataProtector
 from domain.network.demo import nanjing_demo
 from domain.network.graph import haversine_m
@@ -230,6 +230,10 @@ async def test_taps_are_metro_only_and_need_a_network(client, db, settings) -> N
 async def test_reconciliation_counts_each_status(client, db, settings) -> None:
     _citizen, op = await _rider(client, db, settings, "metro", "rec-1")
     t = datetime.now(UTC) - timedelta(hours=1)
+    if shanghai_date(t - timedelta(minutes=80)) != shanghai_date(t):
+        # near Shanghai midnight the earliest trip would fall on the day before: move all
+        # three to the last minutes of that day, so the one reconciliation day holds them
+        t = datetime.combine(shanghai_date(t), time.min, tzinfo=SHANGHAI) - timedelta(minutes=1)
     trips = [
         {
             "external_trip_id": "r1",
