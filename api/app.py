@@ -14,7 +14,20 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.registry import StoreRegistry
 
-from api import admin, auth, citizen, merchant, operator, public, system, web
+from api import (
+    admin,
+    auth,
+    citizen,
+    expert,
+    merchant,
+    operator,
+    org,
+    public,
+    registry,
+    system,
+    verifier,
+    web,
+)
 from api import logging as puhui_logging
 from api.client_address import ClientAddressASGI, TrustedProxies
 from api.deps import DEPENDENCIES
@@ -89,6 +102,10 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             operator.router,
             public.router,
             admin.router,
+            org.router,
+            verifier.router,
+            expert.router,
+            registry.router,
             web.router(settings),
         ],
         dependencies=DEPENDENCIES,

@@ -2,6 +2,7 @@
 
 from litestar import Router
 
+from api.admin import aggregations, experts, issuances, organisations, projects
 from api.admin.adjustments import AdminAdjustmentController
 from api.admin.audit import AdminAuditController
 from api.admin.dashboard import AdminDashboardController
@@ -32,5 +33,10 @@ router = Router(
         AdminAdjustmentController,
         AdminDonationController,
         AdminVoucherController,
+        *organisations.CONTROLLERS,
+        *experts.CONTROLLERS,
+        *projects.CONTROLLERS,
+        *issuances.CONTROLLERS,
+        *aggregations.CONTROLLERS,
     ],
 )

@@ -29,6 +29,7 @@ def token_pair_out(pair: TokenPair) -> TokenPairOut:
         staff_id=p.id if p.kind == "staff" else None,
         role=p.role.value if p.role else None,
         merchant_id=p.merchant_id,
+        org_id=p.org_id,
     )
 
 

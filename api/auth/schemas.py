@@ -36,3 +36,4 @@ class TokenPairOut(msgspec.Struct, omit_defaults=True):
     staff_id: str | None = None
     role: str | None = None
     merchant_id: str | None = None
+    org_id: str | None = None

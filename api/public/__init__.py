@@ -2,6 +2,16 @@
 
 from litestar import Router
 
+from api.public import certificates, org_applications, projects, units
 from api.public.disclosure import PublicController
 
-router = Router(path="/", route_handlers=[PublicController])
+router = Router(
+    path="/",
+    route_handlers=[
+        PublicController,
+        *org_applications.CONTROLLERS,
+        *projects.CONTROLLERS,
+        *units.CONTROLLERS,
+        *certificates.CONTROLLERS,
+    ],
+)

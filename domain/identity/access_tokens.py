@@ -58,6 +58,8 @@ class AccessTokens:
             claims["merchant_id"] = principal.merchant_id
         if principal.store_id is not None:
             claims["store_id"] = principal.store_id
+        if principal.org_id is not None:
+            claims["org_id"] = principal.org_id
         return jwt.encode(claims, self.settings.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str, now: float | None = None) -> Principal:
@@ -101,5 +103,6 @@ class AccessTokens:
             role=parsed_role,
             merchant_id=claims.get("merchant_id"),
             store_id=claims.get("store_id"),
+            org_id=claims.get("org_id"),
         )
         return principal, float(claims["exp"])

@@ -12,6 +12,9 @@ class Role(StrEnum):
     OPERATIONS = "operations"
     AUDITOR = "auditor"
     MERCHANT = "merchant"
+    ORG = "org"  # a member of an organisation (scoped by org_id)
+    VERIFIER = "verifier"  # a member of a verifier organisation (scoped by org_id)
+    EXPERT = "expert"  # an expert of the pool (files review opinions)
 
 
 class Principal(msgspec.Struct, frozen=True):
@@ -21,3 +24,4 @@ class Principal(msgspec.Struct, frozen=True):
     role: Role | None = None
     merchant_id: str | None = None
     store_id: str | None = None
+    org_id: str | None = None

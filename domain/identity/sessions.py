@@ -76,6 +76,7 @@ class Sessions:
             role=Role(account.role),
             merchant_id=account.merchant_id,
             store_id=account.store_id,
+            org_id=account.org_id,
         )
 
     def _pair(self, uow: UnitOfWork, principal: Principal, now: datetime) -> TokenPair:

@@ -17,13 +17,16 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.persistence.repositories.adjustments import AdjustmentRepository
+from domain.persistence.repositories.aggregations import AggregationRepository
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.checkpoints import CheckpointRepository
 from domain.persistence.repositories.citizens import CitizenRepository
 from domain.persistence.repositories.dashboard import DashboardRepository
 from domain.persistence.repositories.donations import DonationRepository
+from domain.persistence.repositories.experts import ExpertRepository
 from domain.persistence.repositories.feeds import FeedRepository
+from domain.persistence.repositories.files import FileRepository
 from domain.persistence.repositories.idempotency import IdempotencyRepository
 from domain.persistence.repositories.jobs import JobRepository
 from domain.persistence.repositories.ledger import LedgerRepository
@@ -34,6 +37,9 @@ from domain.persistence.repositories.networks import NetworkRepository
 from domain.persistence.repositories.nonces import NonceRepository
 from domain.persistence.repositories.offers import OfferRepository
 from domain.persistence.repositories.operators import OperatorRepository
+from domain.persistence.repositories.organisations import OrganisationRepository
+from domain.persistence.repositories.projects import ProjectRepository
+from domain.persistence.repositories.registry import RegistryRepository
 from domain.persistence.repositories.staff import StaffRepository
 from domain.persistence.repositories.staff_logins import StaffLoginRepository
 from domain.persistence.repositories.tokens import TokenRepository
@@ -86,6 +92,12 @@ class UnitOfWork(ABC):
     idempotency: IdempotencyRepository
     dashboard: DashboardRepository
     jobs: JobRepository
+    organisations: OrganisationRepository
+    experts: ExpertRepository
+    projects: ProjectRepository
+    files: FileRepository
+    registry: RegistryRepository
+    aggregations: AggregationRepository
     events: list[Event]
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
@@ -128,6 +140,12 @@ class SqlUnitOfWork(UnitOfWork):
         self.idempotency = IdempotencyRepository(session)
         self.dashboard = DashboardRepository(session)
         self.jobs = JobRepository(session)
+        self.organisations = OrganisationRepository(session)
+        self.experts = ExpertRepository(session)
+        self.projects = ProjectRepository(session)
+        self.files = FileRepository(session)
+        self.registry = RegistryRepository(session)
+        self.aggregations = AggregationRepository(session)
         self.events = []
 
     async def flush(self) -> None:

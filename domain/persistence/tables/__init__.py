@@ -5,7 +5,9 @@ from domain.persistence.tables.audit import AuditEntry
 from domain.persistence.tables.bindings import Binding, BindingCode
 from domain.persistence.tables.citizens import Citizen
 from domain.persistence.tables.donations import Donation, DonationProject
+from domain.persistence.tables.experts import Expert, Review, ReviewSeat
 from domain.persistence.tables.feeds import FeedPull, OperatorFeed
+from domain.persistence.tables.files import StoredFile
 from domain.persistence.tables.idempotency import IdempotencyRecord
 from domain.persistence.tables.ledger import (
     Checkpoint,
@@ -20,6 +22,16 @@ from domain.persistence.tables.networks import OperatorNetwork
 from domain.persistence.tables.nonces import OperatorNonce
 from domain.persistence.tables.offers import Offer
 from domain.persistence.tables.operators import Operator, OperatorKey
+from domain.persistence.tables.organisations import Organisation, OrgApplication
+from domain.persistence.tables.projects import MonitoringReport, Project, ProjectDocument
+from domain.persistence.tables.registry import (
+    Aggregation,
+    Issuance,
+    RegistryAccount,
+    RegistryMovement,
+    Retirement,
+    UnitBlock,
+)
 from domain.persistence.tables.staff import Staff
 from domain.persistence.tables.staff_logins import StaffLoginFailures
 from domain.persistence.tables.tokens import RefreshFamily, RefreshToken
@@ -33,6 +45,7 @@ from domain.persistence.tables.vouchers import (
 
 __all__ = [
     "Adjustment",
+    "Aggregation",
     "AuditEntry",
     "Binding",
     "BindingCode",
@@ -41,11 +54,14 @@ __all__ = [
     "CitizenDay",
     "Donation",
     "DonationProject",
+    "Expert",
     "FeedPull",
     "IdempotencyRecord",
+    "Issuance",
     "LedgerAccount",
     "Merchant",
     "MethodologyVersion",
+    "MonitoringReport",
     "Offer",
     "OpenTap",
     "Operator",
@@ -53,16 +69,27 @@ __all__ = [
     "OperatorKey",
     "OperatorNetwork",
     "OperatorNonce",
+    "OrgApplication",
+    "Organisation",
     "PointsLot",
     "Posting",
+    "Project",
+    "ProjectDocument",
     "RedemptionConflict",
     "RefreshFamily",
     "RefreshToken",
+    "RegistryAccount",
+    "RegistryMovement",
+    "Retirement",
+    "Review",
+    "ReviewSeat",
     "SigningKey",
     "Staff",
     "StaffLoginFailures",
     "Store",
+    "StoredFile",
     "Trip",
+    "UnitBlock",
     "Voucher",
     "VoucherLot",
 ]

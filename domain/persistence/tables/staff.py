@@ -9,7 +9,8 @@ from domain.persistence.base import Base, PublicId
 
 
 class Staff(Base):
-    """A staff account: admin, operations, auditor, or merchant (scoped to one merchant)."""
+    """A staff account: admin, operations, auditor; merchant (scoped to one merchant); org or
+    verifier (a member of one organisation, `org_admin` if it manages the others); expert."""
 
     __tablename__ = "staff"
 
@@ -19,5 +20,7 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(16))
     merchant_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("merchants.id"))
     store_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("stores.id"))
+    org_id: Mapped[str | None] = mapped_column(PublicId(), ForeignKey("organisations.id"))
+    org_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]

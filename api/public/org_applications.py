@@ -1,0 +1,5 @@
+"""/v1/org-applications: organisations apply (no sign-in)."""
+
+from __future__ import annotations
+
+CONTROLLERS: list[type] = []

@@ -1,0 +1,5 @@
+"""/v1/registry: holdings, transfers and retirements."""
+
+from __future__ import annotations
+
+CONTROLLERS: list[type] = []
