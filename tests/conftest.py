@@ -107,12 +107,20 @@ async def redis_url() -> AsyncIterator[str | None]:
     await client.aclose()
 
 
+PLATFORM_REGISTRY_ACCOUNTS = ("reg:public-behaviour", "reg:buffer")
+
+
 def _seeded(table) -> list:
-    """Rows the migrations install (default methodology, system accounts) survive cleaning."""
+    """Rows the migrations install (default methodology and its review, system accounts, the
+    platform's registry accounts) survive cleaning."""
     if table.name == "methodology_versions":
         return [table.c.id != "00000000000000000000NJGT01"]
     if table.name == "ledger_accounts":
-        return [table.c.kind != "system"]
+        return [table.c.kind != "system", table.c.id.not_in(PLATFORM_REGISTRY_ACCOUNTS)]
+    if table.name == "registry_accounts":
+        return [table.c.org_id.is_not(None)]
+    if table.name == "reviews":
+        return [table.c.seed != "migration"]
     return []
 
 
@@ -132,6 +140,12 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
             versions.update()
             .where(versions.c.id == "00000000000000000000NJGT01")
             .values(status="published", effective_until=None)
+        )
+        accounts = Base.metadata.tables["ledger_accounts"]  # the platform's, emptied
+        await conn.execute(
+            accounts.update()
+            .where(accounts.c.id.in_(PLATFORM_REGISTRY_ACCOUNTS))
+            .values(balance=0, entries=0, head_hash="0" * 64, reduction_g_total=0)
         )
     if REDIS_URL:
         client = Redis.from_url(REDIS_URL)
