@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 
 import msgspec
@@ -47,6 +48,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_json: bool = True
     workers: int = 1
     jobs: bool = True  # run the periodic jobs (checkpoints, pending lapse, MDS pulls)
+    # where the public pages live, as a retirement certificate's QR code and JSON name them
+    public_base_url: str = "http://127.0.0.1:8000"
+    upload_max_bytes: int = 10 * 1024 * 1024  # a project document, at most
+    project_review_panel_size: int = 3  # experts drawn to validate a submitted project
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +91,9 @@ _ENV = {
     "PUHUI_LOG_JSON": ("log_json", bool),
     "PUHUI_WORKERS": ("workers", int),
     "PUHUI_JOBS": ("jobs", bool),
+    "PUHUI_PUBLIC_BASE_URL": ("public_base_url", str),
+    "PUHUI_UPLOAD_MAX_BYTES": ("upload_max_bytes", int),
+    "PUHUI_PROJECT_REVIEW_PANEL_SIZE": ("project_review_panel_size", int),
 }
 
 
@@ -128,6 +136,10 @@ def validate(settings: Settings) -> None:
         raise SettingsError(
             "PUHUI_DATABASE_URL must use sqlite+aiosqlite:// or postgresql+asyncpg://"
         )
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", settings.public_base_url):
+        raise SettingsError(
+            "PUHUI_PUBLIC_BASE_URL must be an http(s) URL without query or fragment"
+        )
     for entry in settings.trusted_proxies:
         try:
             ipaddress.ip_network(entry, strict=False)
@@ -144,6 +156,8 @@ def validate(settings: Settings) -> None:
         "PUHUI_STAFF_LOGIN_MAX_FAILURES": settings.staff_login_max_failures,
         "PUHUI_STAFF_LOGIN_WINDOW_MINUTES": settings.staff_login_window_minutes,
         "PUHUI_STAFF_LOGIN_LOCK_MINUTES": settings.staff_login_lock_minutes,
+        "PUHUI_UPLOAD_MAX_BYTES": settings.upload_max_bytes,
+        "PUHUI_PROJECT_REVIEW_PANEL_SIZE": settings.project_review_panel_size,
     }
     for name, value in limits.items():
         if value < 1:

@@ -4,7 +4,7 @@ published -> retired."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, patch, post
@@ -28,6 +28,7 @@ class MethodologyCreate(msgspec.Struct, forbid_unknown_fields=True):
     methodology_class: str
     params: dict[str, Any]
     description: str = ""
+    scope: Literal["travel", "project"] = "travel"  # project: organisations' projects use it
 
 
 class MethodologyUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -59,6 +60,7 @@ class AdminMethodologyController(Controller):
             params=data.params,
             description=data.description,
             now=now,
+            scope=data.scope,
         )
         return out(v)
 

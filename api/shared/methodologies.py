@@ -15,6 +15,7 @@ class MethodologyOut(msgspec.Struct):
     code: str
     version: int
     methodology_class: str
+    scope: str  # travel | project
     title: str
     description: str
     params: dict[str, Any]
@@ -30,6 +31,7 @@ def out(v: MethodologyVersion) -> MethodologyOut:
         code=v.code,
         version=v.version,
         methodology_class=v.methodology_class,
+        scope=v.scope,
         title=v.title,
         description=v.description,
         params=v.params,

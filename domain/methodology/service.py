@@ -7,13 +7,16 @@ from typing import Any
 
 from domain.clock import instant
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.experts import reviews
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
+from domain.methodology import project_params
 from domain.methodology.params import from_json, to_json, validate
 from domain.persistence.tables import MethodologyVersion
 from domain.persistence.uow import UnitOfWork
 
 CLASSES = ("I", "II")
+SCOPES = ("travel", "project")
 
 
 def summary(v: MethodologyVersion) -> dict[str, Any]:
@@ -26,7 +29,9 @@ def summary(v: MethodologyVersion) -> dict[str, Any]:
     }
 
 
-def _checked_params(params: dict[str, Any]) -> dict[str, Any]:
+def _checked_params(params: dict[str, Any], scope: str = "travel") -> dict[str, Any]:
+    if scope == "project":
+        return project_params.checked(params)
     try:
         parsed = from_json(params)
     except InvalidInput:
@@ -64,17 +69,28 @@ async def create_draft(
     params: dict[str, Any],
     description: str,
     now: datetime,
+    scope: str = "travel",
 ) -> MethodologyVersion:
+    """A new draft version of `code`. A code keeps one scope: travel methodologies drive the
+    crediting formula, project ones are what organisations register projects under."""
     methodology_class = _checked_class(methodology_class)
+    if scope not in SCOPES:
+        raise InvalidInput("scope must be travel or project", code="invalid_methodology")
     existing = await uow.methodologies.versions(code, for_update=True)
+    if existing and existing[0].scope != scope:
+        raise Conflict(
+            f"{code} is a {existing[0].scope} methodology: its versions keep that scope",
+            code="scope_mismatch",
+        )
     version = MethodologyVersion(
         id=new_id(),
         code=code,
         version=max((v.version for v in existing), default=0) + 1,
         methodology_class=methodology_class,
+        scope=scope,
         title=title,
         description=description,
-        params=_checked_params(params),
+        params=_checked_params(params, scope),
         status="draft",
         created_at=now,
     )
@@ -98,7 +114,7 @@ async def update_draft(
         raise Conflict("only drafts can be edited", code="not_a_draft")
     before = summary(version)
     if "params" in changes:
-        version.params = _checked_params(changes["params"])
+        version.params = _checked_params(changes["params"], version.scope)
     for field in ("title", "description"):
         if field in changes:
             setattr(version, field, changes[field])
@@ -123,13 +139,19 @@ async def submit(
 async def publish(
     uow: UnitOfWork, actor: Actor, version_id: str, effective_from: datetime | None, now: datetime
 ) -> MethodologyVersion:
-    """Publish from `effective_from` (now or later: history is never rewritten)."""
+    """Publish from `effective_from` (now or later: history is never rewritten), once the
+    version's latest expert review has passed."""
     version = await _get(uow, version_id)
     if version.status != "in_review":
         raise Conflict("only a version in review can be published", code="not_in_review")
     start = now if effective_from is None else instant(effective_from, "effective_from")
     if start < now:
         raise InvalidInput("effective_from must not be in the past", code="effective_in_past")
+    if not await reviews.passed(uow, "methodology", version.id):
+        raise Conflict(
+            "publishing needs a passed expert review of this version (POST /v1/admin/reviews)",
+            code="review_required",
+        )
     siblings = await uow.methodologies.versions(version.code, for_update=True)
     live = [v for v in siblings if v.status == "published" and v.id != version.id]
     if any(v.effective_from and v.effective_from >= start for v in live):

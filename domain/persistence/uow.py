@@ -20,6 +20,7 @@ from domain.persistence.repositories.adjustments import AdjustmentRepository
 from domain.persistence.repositories.aggregations import AggregationRepository
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
+from domain.persistence.repositories.certificates import CertificateRepository
 from domain.persistence.repositories.checkpoints import CheckpointRepository
 from domain.persistence.repositories.citizens import CitizenRepository
 from domain.persistence.repositories.dashboard import DashboardRepository
@@ -40,6 +41,7 @@ from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.organisations import OrganisationRepository
 from domain.persistence.repositories.projects import ProjectRepository
 from domain.persistence.repositories.registry import RegistryRepository
+from domain.persistence.repositories.registry_public import RegistryPublicRepository
 from domain.persistence.repositories.staff import StaffRepository
 from domain.persistence.repositories.staff_logins import StaffLoginRepository
 from domain.persistence.repositories.tokens import TokenRepository
@@ -97,7 +99,9 @@ class UnitOfWork(ABC):
     projects: ProjectRepository
     files: FileRepository
     registry: RegistryRepository
+    registry_public: RegistryPublicRepository
     aggregations: AggregationRepository
+    certificates: CertificateRepository
     events: list[Event]
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
@@ -145,7 +149,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.projects = ProjectRepository(session)
         self.files = FileRepository(session)
         self.registry = RegistryRepository(session)
+        self.registry_public = RegistryPublicRepository(session)
         self.aggregations = AggregationRepository(session)
+        self.certificates = CertificateRepository(session)
         self.events = []
 
     async def flush(self) -> None:

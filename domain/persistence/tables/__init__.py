@@ -3,6 +3,7 @@
 from domain.persistence.tables.adjustments import Adjustment
 from domain.persistence.tables.audit import AuditEntry
 from domain.persistence.tables.bindings import Binding, BindingCode
+from domain.persistence.tables.certificates import CertificateKey
 from domain.persistence.tables.citizens import Citizen
 from domain.persistence.tables.donations import Donation, DonationProject
 from domain.persistence.tables.experts import Expert, Review, ReviewSeat
@@ -49,6 +50,7 @@ __all__ = [
     "AuditEntry",
     "Binding",
     "BindingCode",
+    "CertificateKey",
     "Checkpoint",
     "Citizen",
     "CitizenDay",

@@ -89,7 +89,9 @@ class CitizenDay(Base):
 
 
 class Checkpoint(Base):
-    """A day's published ledger checkpoint: Merkle root over account heads, counts and sums."""
+    """A day's published ledger checkpoint: Merkle root over account heads (citizens' and
+    registry holdings'), counts and sums; the day's registry figures are a leaf of the root too
+    (on days with registry movements, so earlier checkpoints keep their roots)."""
 
     __tablename__ = "ledger_checkpoints"
 
@@ -100,4 +102,7 @@ class Checkpoint(Base):
     points_issued: Mapped[int] = mapped_column(BigInteger)
     reduction_g: Mapped[int] = mapped_column(BigInteger)
     credited_trips: Mapped[int] = mapped_column(BigInteger)
+    registry_movements: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    units_issued: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    units_retired: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime]

@@ -19,6 +19,9 @@ class MethodologyVersion(Base):
     code: Mapped[str] = mapped_column(String(32), index=True)
     version: Mapped[int] = mapped_column(Integer)
     methodology_class: Mapped[str] = mapped_column(String(4))  # I | II
+    # travel: the crediting formula's factors (params.py); project: a method organisations'
+    # projects are registered under (project_params.py). A code's versions share one scope.
+    scope: Mapped[str] = mapped_column(String(16), default="travel", server_default="travel")
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
