@@ -17,6 +17,7 @@ from domain.persistence.uow import UnitOfWork
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 DEFAULT_LOCKOUT = LockoutPolicy()
+ORG_ROLES = (Role.ORG, Role.VERIFIER)  # members of an organisation
 
 
 class BadCredentials(Unauthenticated):
@@ -35,7 +36,11 @@ async def create(
     merchant_id: str | None,
     now: datetime,
     store_id: str | None = None,
+    org_id: str | None = None,
+    org_admin: bool = False,
 ) -> Staff:
+    """A new staff account. Members of an organisation (role org or verifier) carry its
+    `org_id`, which scopes everything they do; no other account carries one."""
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise InvalidInput("username: 3-64 of a-z, 0-9, '.', '_', '-'", code="invalid_username")
@@ -54,6 +59,11 @@ async def create(
                 raise NotFound("no such store at this merchant", code="store_not_found")
     elif merchant_id is not None or store_id is not None:
         raise InvalidInput("only merchant accounts have a merchant_id", code="merchant_not_allowed")
+    if role in ORG_ROLES:
+        if org_id is None:
+            raise InvalidInput("an organisation member needs org_id", code="org_required")
+    elif org_id is not None or org_admin:
+        raise InvalidInput("only organisation members have an org_id", code="org_not_allowed")
     if await uow.staff.by_username(username) is not None:
         raise Conflict("that username is taken", code="username_taken")
     staff = Staff(
@@ -63,6 +73,8 @@ async def create(
         role=role.value,
         merchant_id=merchant_id,
         store_id=store_id,
+        org_id=org_id,
+        org_admin=org_admin,
         active=True,
         created_at=now,
     )
@@ -134,5 +146,7 @@ def summary(staff: Staff) -> dict[str, object]:
         "role": staff.role,
         "merchant_id": staff.merchant_id,
         "store_id": staff.store_id,
+        "org_id": staff.org_id,
+        "org_admin": staff.org_admin,
         "active": staff.active,
     }

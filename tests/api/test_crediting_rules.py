@@ -20,6 +20,7 @@ from tests.helpers import (
     make_operator,
     staff_login,
 )
+from tests.review_world import pass_review
 
 
 @pytest.fixture
@@ -111,6 +112,7 @@ async def test_trips_use_the_methodology_version_in_force_at_their_end(client, d
     assert (
         await client.post(f"/v1/admin/methodologies/{v2['methodology_id']}/submit", headers=h)
     ).json()["status"] == "in_review"
+    await pass_review(client, db, "methodology", v2["methodology_id"])  # publishing needs one
     switch = datetime.now(UTC) + timedelta(minutes=1)
     r = await client.post(
         f"/v1/admin/methodologies/{v2['methodology_id']}/publish",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.identity.principal import Role
 from tests.helpers import assert_problem, bearer, staff_login
+from tests.review_world import pass_review
 
 
 async def test_points_rules_are_read_from_the_version_in_force_and_changed_by_a_new_version(
@@ -42,6 +43,7 @@ async def test_points_rules_are_read_from_the_version_in_force_and_changed_by_a_
         200,
         201,
     )
+    await pass_review(client, db, "methodology", mid)  # publishing needs a passed review
     admin = bearer((await staff_login(client, db, Role.ADMIN))["access_token"])
     published = await client.post(f"/v1/admin/methodologies/{mid}/publish", json={}, headers=admin)
     assert published.status_code in (200, 201), published.text

@@ -1,0 +1,1 @@
+"""The expert pool and the reviews drawn from it (DESIGN.md, "Governance")."""

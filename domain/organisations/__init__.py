@@ -1,0 +1,1 @@
+"""Organisations of the registry: applications, approval, members (DESIGN.md, "Governance")."""
