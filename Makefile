@@ -8,7 +8,7 @@ PG_ADMIN_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 FUZZ_EXAMPLES ?= 100
 
-.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem drill fuzz
+.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem bench-registry drill fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -47,6 +47,9 @@ bench-ingest: $(STAMP)  ## metro journey ingest end to end over HTTP, PostgreSQL
 
 bench-redeem: $(STAMP)  ## voucher purchases and counter scans end to end over HTTP, on PostgreSQL
 	$(BIN)/python -m bench.redeem
+
+bench-registry: $(STAMP)  ## registry transfers and retirements end to end over HTTP, on PostgreSQL, beside the machine's limits
+	$(BIN)/python -m bench.registry
 
 drill: $(STAMP)  ## fault drill: SIGKILLs and Redis restarts under signed ingest; nothing lost or doubled
 	$(BIN)/python -m bench.drill

@@ -1,4 +1,10 @@
-"""Recompute every chain, balance and trip fingerprint; name the first row that does not match."""
+"""Recompute every chain, balance and trip fingerprint; name the first row that does not match.
+
+Citizens' points accounts and the registry's holding accounts (kind `registry`, tonnes) are
+chains alike. Registry postings are all chained on a holding account, so replaying those chains
+also adds up what went to each system counter account (issuance, transit, retired); the
+registry's own invariants (domain/registry/audit.py) are checked against those sums.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import msgspec
 from domain.ledger.chain import GENESIS, entry_hash, trip_fingerprint
 from domain.persistence.tables import LedgerAccount, Posting, Trip
 from domain.persistence.uow import UnitOfWork
+from domain.registry import audit as registry_audit
+from domain.registry.accounts import REGISTRY_KIND
 
 
 class VerifyReport(msgspec.Struct):
@@ -21,23 +29,33 @@ class VerifyReport(msgspec.Struct):
 
 async def verify_ledger(uow: UnitOfWork) -> VerifyReport:
     accounts = await uow.ledger_audit.citizen_accounts()
+    accounts += await uow.ledger_audit.accounts_of_kind(REGISTRY_KIND)
     checked = 0
+    sums = registry_audit.Sums()
     for account in accounts:
-        bad, n = await _verify_account(uow, account)
+        bad, n = await _verify_account(uow, account, sums)
         checked += n
         if bad:
             return VerifyReport(ok=False, accounts=len(accounts), postings=checked, first_bad=bad)
+    if bad := await registry_audit.check(uow, sums):
+        return VerifyReport(ok=False, accounts=len(accounts), postings=checked, first_bad=bad)
     return VerifyReport(ok=True, accounts=len(accounts), postings=checked)
 
 
-async def _verify_account(uow: UnitOfWork, account: LedgerAccount) -> tuple[str | None, int]:
+async def _verify_account(
+    uow: UnitOfWork, account: LedgerAccount, sums: registry_audit.Sums
+) -> tuple[str | None, int]:
     async with aclosing(uow.ledger_audit.chain(account.id)) as chain:
-        return await _verify_chain(uow, account, chain)
+        return await _verify_chain(uow, account, chain, sums)
 
 
 async def _verify_chain(
-    uow: UnitOfWork, account: LedgerAccount, chain: AsyncIterator[Posting]
+    uow: UnitOfWork,
+    account: LedgerAccount,
+    chain: AsyncIterator[Posting],
+    sums: registry_audit.Sums,
 ) -> tuple[str | None, int]:
+    registry = account.kind == REGISTRY_KIND
     prev, balance, seq, n = GENESIS, 0, 0, 0
     async for p in chain:
         n += 1
@@ -68,9 +86,13 @@ async def _verify_chain(
             return f"{where}: hash does not match the entry's content", n
         if p.trip_id is not None and (bad := await _verify_trip(uow, p)):
             return f"{where}: {bad}", n
+        if registry:
+            sums.add(p.kind, counter, -delta)
         prev = p.hash
     if account.head_hash != prev or account.entries != seq or account.balance != balance:
         return f"ledger_accounts id={account.id}: cached head/balance differs from its entries", n
+    if registry:
+        return None, n
     lots = await uow.ledger_audit.lots_remaining(account.id)
     if lots != balance:
         return f"points_lots account_id={account.id}: lots hold {lots}, balance {balance}", n

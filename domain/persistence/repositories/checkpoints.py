@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.dialect import insert
-from domain.persistence.tables import Checkpoint, Posting, Trip
+from domain.persistence.tables import Checkpoint, Posting, RegistryMovement, Retirement, Trip
 
 
 class CheckpointRepository:
@@ -51,6 +51,24 @@ class CheckpointRepository:
         )
         trips, grams = (await self.session.execute(stmt)).one()
         return int(trips), int(grams)
+
+    async def registry_totals(self, start: datetime, end: datetime) -> tuple[int, int, int]:
+        """(registry movements, tonnes issued, tonnes whose retirement became final) in
+        [start, end)."""
+        moved = select(
+            func.count(),
+            func.coalesce(
+                func.sum(RegistryMovement.quantity).filter(RegistryMovement.kind == "issue"), 0
+            ),
+        ).where(RegistryMovement.created_at >= start, RegistryMovement.created_at < end)
+        movements, issued = (await self.session.execute(moved)).one()
+        final = select(func.coalesce(func.sum(Retirement.quantity), 0)).where(
+            Retirement.status == "retired",
+            Retirement.retired_at >= start,
+            Retirement.retired_at < end,
+        )
+        retired = (await self.session.execute(final)).scalar_one()
+        return int(movements), int(issued), int(retired)
 
     async def add_once(self, row: dict[str, Any]) -> Checkpoint:
         """Insert the day's checkpoint unless one exists; return the day's row either way."""
