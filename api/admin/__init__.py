@@ -5,6 +5,7 @@ from litestar import Router
 from api.admin import aggregations, experts, issuances, organisations, projects
 from api.admin.adjustments import AdminAdjustmentController
 from api.admin.audit import AdminAuditController
+from api.admin.certificate_keys import AdminCertificateKeyController
 from api.admin.dashboard import AdminDashboardController
 from api.admin.donations import AdminDonationController
 from api.admin.feeds import AdminFeedController
@@ -33,6 +34,7 @@ router = Router(
         AdminAdjustmentController,
         AdminDonationController,
         AdminVoucherController,
+        AdminCertificateKeyController,
         *organisations.CONTROLLERS,
         *experts.CONTROLLERS,
         *projects.CONTROLLERS,

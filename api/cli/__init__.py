@@ -7,7 +7,7 @@ import asyncio
 import sys
 from datetime import date
 
-from api.cli import commands
+from api.cli import certificates, commands
 from api.settings import SettingsError
 
 
@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     vt.add_argument("token")
     vt.add_argument("--keys", required=True, help="JSON from GET /v1/merchant/public-key")
     vt.add_argument("--now", type=commands.instant, help="ISO instant (default now; naive = UTC)")
+    certificates.add_parser(sub)
     return p
 
 
@@ -54,11 +55,13 @@ def main(argv: list[str] | None = None) -> int:
             return commands.serve()
         if args.command == "verify-token":
             return commands.verify_token(args.token, args.keys, args.now)
+        if args.command == "verify-certificate":
+            return certificates.run(args)
         return asyncio.run(commands.run_async(args))
     except SettingsError as exc:
         print(f"puhui: {exc}", file=sys.stderr)
         return 2
-    except commands.CommandError as exc:
+    except (commands.CommandError, certificates.VerifyFailed) as exc:
         print(f"puhui {args.command}: {exc}", file=sys.stderr)
         return 1
 
