@@ -43,6 +43,17 @@ class PagesController(Controller):
     def admin(self) -> Response[bytes]:
         return _page("admin.html")
 
+    @get("/org", sync_to_thread=False)
+    def org(self) -> Response[bytes]:
+        """The console of organisations' members, verifiers and experts."""
+        return _page("org.html")
+
+    @get("/registry/retirements/{retirement_id:str}", sync_to_thread=False)
+    def retirement(self, retirement_id: str) -> Response[bytes]:
+        """A retirement's public page (its certificate's QR code): the page reads the id from
+        its own path and asks the public API, so an unknown id is the page's 'not found'."""
+        return _page("retirement.html")
+
 
 static_router = create_static_files_router(
     path="/static",
