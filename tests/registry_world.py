@@ -56,10 +56,10 @@ async def make_org(db: Database, *, kind: str = "enterprise", name: str | None =
     return Org(id=org.id, account_id=account.id, name=org.name, uscc=org.uscc, kind=kind)
 
 
-async def org_login(
-    client: AsyncTestClient, db: Database, org_id: str, role: Role = Role.ORG, *, admin=True
-) -> dict[str, Any]:
-    """A member of the organisation, signed in: the token pair (with `headers`)."""
+async def make_member(
+    db: Database, org_id: str | None, role: Role = Role.ORG, *, admin: bool = True
+) -> str:
+    """A staff account of the organisation (an expert's has none); returns its username."""
     username = f"{role.value}-{uuid.uuid4().hex[:8]}"
     async with db.unit_of_work() as uow:
         uow.staff.add(
@@ -74,6 +74,14 @@ async def org_login(
                 created_at=utcnow(),
             )
         )
+    return username
+
+
+async def org_login(
+    client: AsyncTestClient, db: Database, org_id: str, role: Role = Role.ORG, *, admin=True
+) -> dict[str, Any]:
+    """A member of the organisation, signed in: the token pair (with `headers`)."""
+    username = await make_member(db, org_id, role, admin=admin)
     r = await client.post("/v1/auth/staff", json={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     body = r.json()

@@ -47,6 +47,7 @@ from integrations.wechat.fake import FakeWeChatServer
 from tests.economy import give_points, make_offer
 from tests.fuzz.conftest import FuzzTally
 from tests.helpers import PASSWORD, import_demo_network, make_merchant, make_operator, make_staff
+from tests.registry_world import make_member, make_org
 
 EXAMPLES = int(os.environ.get("PUHUI_FUZZ_EXAMPLES", "15"))
 RANDOM = os.environ.get("PUHUI_FUZZ_RANDOM") == "1"  # `make fuzz`: a new seed each run
@@ -71,10 +72,14 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "/v1/donation-projects/",
         "/v1/public/",
         "/v1/dev/",
+        "/v1/org-applications",
     ),
     "merchant": ("/v1/merchant/", "/v1/merchant-applications/"),
     "admin": ("/v1/admin/",),
     "operator": ("/v1/operators/",),
+    "org": ("/v1/org/", "/v1/registry/"),
+    "verifier": ("/v1/verifier/",),
+    "expert": ("/v1/expert/",),
 }
 
 
@@ -235,6 +240,12 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
         voucher = (await _citizen_with_a_voucher(client, db, offer_id))["voucher"]
         r = client.post("/v1/merchant/redemptions", json={"code": voucher["code"], "nonce": "n1"})
         assert r.status_code == 200, r.text
+    elif audience in ("org", "verifier", "expert"):
+        role = {"org": Role.ORG, "verifier": Role.VERIFIER, "expert": Role.EXPERT}[audience]
+        org = await make_org(db, kind="verifier" if role is Role.VERIFIER else "enterprise")
+        username = await make_member(db, org.id if role is not Role.EXPERT else None, role)
+        bearer(_sign_in(client, "/v1/auth/staff", {"username": username, "password": PASSWORD}))
+        run.known = {"account_id": [org.account_id]}
     elif audience == "admin":
         cashier_id, _ = await staff(Role.MERCHANT)
         _, token = await staff(Role.ADMIN)
