@@ -58,9 +58,9 @@ async def pass_review(
         "/v1/admin/reviews",
         headers=staff,
         json={
-            "subject_kind": subject_kind,
+            "subject": subject_kind,
             "subject_id": subject_id,
-            "panel_size": 1,
+            "experts": 1,
             "field": field,
         },
     )

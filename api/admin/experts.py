@@ -52,9 +52,11 @@ class NewExpertOut(msgspec.Struct):
 
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    subject_kind: Literal["methodology", "project", "rule"]
+    """API.md: `{subject, subject_id, experts: N}` (plus an optional field and seed)."""
+
+    subject: Literal["methodology", "project", "rule"]
     subject_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    panel_size: Annotated[int, msgspec.Meta(ge=1, le=reviews.MAX_PANEL)]
+    experts: Annotated[int, msgspec.Meta(ge=1, le=reviews.MAX_PANEL)]  # the panel's size
     field: Field | None = None
     seed: Annotated[str, msgspec.Meta(min_length=1, max_length=reviews.MAX_SEED)] | None = None
 
@@ -179,10 +181,10 @@ class AdminReviewController(Controller):
         review = await reviews.request_review(
             uow,
             actor,
-            subject_kind=data.subject_kind,
+            subject_kind=data.subject,
             subject_id=data.subject_id,
             field=data.field,
-            panel_size=data.panel_size,
+            panel_size=data.experts,
             now=now,
             seed=data.seed,
         )

@@ -17,7 +17,7 @@ NJGT_V1 = "00000000000000000000NJGT01"  # published by the migrations
 
 
 async def a_review(client, ops, panel_size: int, **extra) -> dict:
-    body = {"subject_kind": "rule", "subject_id": "points-rule-7", "panel_size": panel_size}
+    body = {"subject": "rule", "subject_id": "points-rule-7", "experts": panel_size}
     r = await client.post("/v1/admin/reviews", headers=ops, json=body | extra)
     assert r.status_code == 201, r.text
     return r.json()
@@ -61,7 +61,7 @@ async def test_only_qualified_active_experts_are_candidates(client, db) -> None:
     r = await client.post(
         "/v1/admin/reviews",
         headers=ops,
-        json={"subject_kind": "rule", "subject_id": "r", "panel_size": 2, "field": "forestry"},
+        json={"subject": "rule", "subject_id": "r", "experts": 2, "field": "forestry"},
     )
     assert_problem(r, 409, "not_enough_experts")
 
@@ -166,7 +166,7 @@ async def test_experts_see_only_their_own_seats(client, db) -> None:
 async def test_an_expert_reads_the_methodology_under_review(client, db) -> None:
     ops = await staff_headers(client, db, Role.OPERATIONS)
     expert = await make_expert(client, ops, fields=["transport"])
-    review = await a_review(client, ops, 1, subject_kind="methodology", subject_id=NJGT_V1)
+    review = await a_review(client, ops, 1, subject="methodology", subject_id=NJGT_V1)
     shown = await client.get(f"/v1/expert/reviews/{review['review_id']}", headers=expert["headers"])
     assert shown.status_code == 200, shown.text
     assert shown.json()["subject"]["code"] == "NJ-GT" and shown.json()["my_vote"] is None
@@ -176,20 +176,20 @@ async def test_bad_review_requests_are_4xx(client, db) -> None:
     ops = await staff_headers(client, db, Role.OPERATIONS)
     await make_expert(client, ops, fields=["transport"])
     for bad in (
-        {"subject_kind": "idea", "subject_id": "x", "panel_size": 1},
-        {"subject_kind": "rule", "subject_id": "x", "panel_size": 0},
-        {"subject_kind": "rule", "subject_id": "x", "panel_size": 1, "seed": "s" * 65},
+        {"subject": "idea", "subject_id": "x", "experts": 1},
+        {"subject": "rule", "subject_id": "x", "experts": 0},
+        {"subject": "rule", "subject_id": "x", "experts": 1, "seed": "s" * 65},
     ):
         assert (await client.post("/v1/admin/reviews", headers=ops, json=bad)).status_code == 400
     r = await client.post(
         "/v1/admin/reviews",
         headers=ops,
-        json={"subject_kind": "methodology", "subject_id": "0" * 26, "panel_size": 1},
+        json={"subject": "methodology", "subject_id": "0" * 26, "experts": 1},
     )
     assert_problem(r, 404, "methodology_not_found")
     r = await client.post(
         "/v1/admin/reviews",
         headers=ops,
-        json={"subject_kind": "project", "subject_id": "0" * 26, "panel_size": 1},
+        json={"subject": "project", "subject_id": "0" * 26, "experts": 1},
     )
     assert_problem(r, 404, "project_not_found")

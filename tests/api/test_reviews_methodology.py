@@ -33,7 +33,7 @@ async def test_publishing_without_a_passed_review_is_a_409(client, db) -> None:
     r = await client.post(
         "/v1/admin/reviews",
         headers=admin,
-        json={"subject_kind": "methodology", "subject_id": mid, "panel_size": 1},
+        json={"subject": "methodology", "subject_id": mid, "experts": 1},
     )
     await client.post(
         f"/v1/expert/reviews/{r.json()['review_id']}/opinion",
@@ -64,7 +64,7 @@ async def test_a_newer_open_review_supersedes_a_passed_one(client, db) -> None:
     r = await client.post(
         "/v1/admin/reviews",
         headers=admin,
-        json={"subject_kind": "methodology", "subject_id": mid, "panel_size": 1},
+        json={"subject": "methodology", "subject_id": mid, "experts": 1},
     )
     assert r.status_code == 201
     r = await client.post(f"/v1/admin/methodologies/{mid}/publish", headers=admin, json=later())

@@ -376,8 +376,8 @@
         ["field", "rv.field", { maxlength: 64 }],
         ["seed", "rv.seed", { maxlength: 64 }],
       ], "rv.open", (v) => {
-        const body = { subject_kind: v.subject_kind, subject_id: v.subject_id,
-          panel_size: Number(v.panel_size) };
+        const body = { subject: v.subject_kind, subject_id: v.subject_id,
+          experts: Number(v.panel_size) };
         if (v.field) body.field = v.field;
         if (v.seed) body.seed = v.seed;
         return api("/v1/admin/reviews", { body });
