@@ -108,13 +108,14 @@ async def redis_url() -> AsyncIterator[str | None]:
 
 
 PLATFORM_REGISTRY_ACCOUNTS = ("reg:public-behaviour", "reg:buffer")
+SEEDED_METHODOLOGIES = ("00000000000000000000NJGT01", "00000000000000000000NJFC01")
 
 
 def _seeded(table) -> list:
     """Rows the migrations install (default methodology and its review, system accounts, the
     platform's registry accounts) survive cleaning."""
     if table.name == "methodology_versions":
-        return [table.c.id != "00000000000000000000NJGT01"]
+        return [table.c.id.not_in(SEEDED_METHODOLOGIES)]
     if table.name == "ledger_accounts":
         return [table.c.kind != "system", table.c.id.not_in(PLATFORM_REGISTRY_ACCOUNTS)]
     if table.name == "registry_accounts":
@@ -138,7 +139,7 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         versions = Base.metadata.tables["methodology_versions"]
         await conn.execute(
             versions.update()
-            .where(versions.c.id == "00000000000000000000NJGT01")
+            .where(versions.c.id.in_(SEEDED_METHODOLOGIES))
             .values(status="published", effective_until=None)
         )
         accounts = Base.metadata.tables["ledger_accounts"]  # the platform's, emptied

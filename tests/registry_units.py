@@ -21,7 +21,7 @@ from domain.registry import issuance
 from domain.registry.accounts import PUBLIC_BEHAVIOUR
 from tests.registry_world import Org
 
-NJ_GT_V1 = "00000000000000000000NJGT01"  # the seeded, published Class I methodology
+NJ_FC_V1 = "00000000000000000000NJFC01"  # the seeded project methodology (Class I)
 
 
 class Issued(msgspec.Struct, frozen=True):
@@ -85,7 +85,7 @@ async def verified_report(
     db: Database, org: Org, verified_t: int, *, vintage: int = 2025, unit_class: str = "I"
 ) -> tuple[str, str, str]:
     """A registered project of `org` with one verified report: (project_id, report_id, code)."""
-    version_id = NJ_GT_V1 if unit_class == "I" else await _class_ii_version(db)
+    version_id = NJ_FC_V1 if unit_class == "I" else await _class_ii_version(db)
     now = utcnow()
     code = a_project_code()
     project = Project(
@@ -94,7 +94,7 @@ async def verified_report(
         code=code,
         title=f"Project {code}",
         methodology_id=version_id,
-        methodology_code="NJ-GT" if unit_class == "I" else "NJ-TEST-II",
+        methodology_code="NJ-FC" if unit_class == "I" else "NJ-TEST-II",
         district="xuanwu",
         location={"address": "Xuanwu Lake"},
         crediting_period_start=date(vintage - 1, 1, 1),

@@ -22,7 +22,7 @@ from domain.registry import issuance
 from domain.registry.accounts import open_org_account
 from domain.registry.uscc import check_character, organisation_check_character
 
-NJ_GT_V1 = "00000000000000000000NJGT01"  # the seeded, published Class I methodology
+NJ_FC_V1 = "00000000000000000000NJFC01"  # the seeded project methodology (Class I)
 PROPOSER = Actor(id="0BENCHPROPOSER000000000000", role="operations")
 APPROVER = Actor(id="0BENCHAPPROVER000000000000", role="admin")
 
@@ -67,8 +67,8 @@ async def _organisation(db: Database, n: int, units: int) -> Member:
         org_id=org.id,
         code=code,
         title=f"Project {code}",
-        methodology_id=NJ_GT_V1,
-        methodology_code="NJ-GT",
+        methodology_id=NJ_FC_V1,
+        methodology_code="NJ-FC",
         district="xuanwu",
         location={"address": "Nanjing"},
         crediting_period_start=date(2024, 1, 1),

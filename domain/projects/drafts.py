@@ -55,6 +55,13 @@ async def methodology_in_force(uow: UnitOfWork, code: str, now: datetime) -> Met
         raise NotFound(
             f"no methodology {code!r}", code="methodology_not_found", field="methodology_code"
         )
+    if versions[0].scope != "project":
+        raise Conflict(
+            f"{code} is a {versions[0].scope} methodology: projects are registered under a "
+            "project methodology",
+            code="not_a_project_methodology",
+            field="methodology_code",
+        )
     for v in versions:
         if (
             v.status == "published"
@@ -70,7 +77,7 @@ async def methodology_in_force(uow: UnitOfWork, code: str, now: datetime) -> Met
     )
 
 
-def _check(p: Project) -> None:
+def _check(p: Project, methodology: MethodologyVersion) -> None:
     if p.district not in DISTRICTS:
         raise InvalidInput(
             f"district: one of {', '.join(DISTRICTS)}", code="invalid_district", field="district"
@@ -81,6 +88,21 @@ def _check(p: Project) -> None:
             code="invalid_crediting_period",
             field="crediting_period_end",
         )
+    longest = methodology.params["max_crediting_years"]
+    if crediting_years(p.crediting_period_start, p.crediting_period_end) > longest:
+        raise InvalidInput(
+            f"crediting_period_end: {methodology.code} allows a crediting period of at most "
+            f"{longest} years",
+            code="crediting_period_too_long",
+            field="crediting_period_end",
+        )
+
+
+def crediting_years(start: date, end: date) -> int:
+    """How many years a crediting period spans, a started year counting whole: 2020-01-01 to
+    2029-12-31 is 10, to 2030-01-01 is 11."""
+    years = end.year - start.year
+    return years + 1 if (end.month, end.day) >= (start.month, start.day) else years
 
 
 async def own(uow: UnitOfWork, org_id: str, project_id: str, *, lock: bool = False) -> Project:
@@ -123,7 +145,7 @@ async def create(
         issuances=0,
         created_at=now,
     )
-    _check(project)
+    _check(project, methodology)
     uow.projects.add(project)
     record(uow, actor, "project.draft", "project", project.id, None, summary(project), now)
     return project
@@ -141,10 +163,12 @@ async def update(
     project = await own(uow, org_id, project_id, lock=True)
     if project.status != "draft":
         raise Conflict(f"the project is {project.status}, not a draft", code="not_a_draft")
+    methodology = await uow.methodologies.get(project.methodology_id)  # read before the
+    assert methodology is not None  # changes: a query would flush them before _check
     before = summary(project)
     for name in EDITABLE:
         if name in changes:
             setattr(project, name, changes[name])
-    _check(project)
+    _check(project, methodology)
     record(uow, actor, "project.edit", "project", project.id, before, summary(project), now)
     return project

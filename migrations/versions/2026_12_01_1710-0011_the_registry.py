@@ -469,6 +469,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("active_slot", name=op.f("uq_certificate_signing_keys_active_slot")),
     )
     _platform_accounts()
+    _forest_carbon_methodology()
     _published_versions_reviewed()
 
 
@@ -536,6 +537,54 @@ def _platform_accounts() -> None:
     )
 
 
+NJ_FC_V1_ID = "00000000000000000000NJFC01"
+
+
+def _forest_carbon_methodology() -> None:
+    """NJ-FC v1, the demo's project methodology (forest carbon, Class I), in force since
+    2020-01-01 +08:00: organisations register projects under a project-scope methodology,
+    and NJ-GT (travel) drives citizens' crediting only. Illustrative, like NJ-GT's defaults."""
+    since = datetime(2019, 12, 31, 16, tzinfo=UTC)
+    versions = sa.table(
+        "methodology_versions",
+        *(sa.column(c) for c in ("id", "code", "version", "methodology_class", "scope", "title")),
+        sa.column("description"),
+        sa.column("params", sa.JSON()),
+        sa.column("status"),
+        sa.column("effective_from", sa.DateTime(timezone=True)),
+        sa.column("effective_until", sa.DateTime(timezone=True)),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("published_at", sa.DateTime(timezone=True)),
+    )
+    op.bulk_insert(
+        versions,
+        [
+            {
+                "id": NJ_FC_V1_ID,
+                "code": "NJ-FC",
+                "version": 1,
+                "methodology_class": "I",
+                "scope": "project",
+                "title": "森林碳汇 Forest carbon (demo)",
+                "description": "Afforestation and forest management in Nanjing: growth of "
+                "carbon stocks measured on sample plots, against a no-project baseline.",
+                "params": {
+                    "sector": "forestry",
+                    "unit": "tCO2e",
+                    "max_crediting_years": 30,
+                    "baseline": "the land's carbon stock without the project",
+                    "monitoring": "sample plots measured yearly; stock change in tCO2e",
+                },
+                "status": "published",
+                "effective_from": since,
+                "effective_until": None,
+                "created_at": since,
+                "published_at": since,
+            }
+        ],
+    )
+
+
 def _published_versions_reviewed() -> None:
     conn = op.get_bind()
     published = (
@@ -575,7 +624,8 @@ def _published_versions_reviewed() -> None:
                 "seed": "migration",
                 "candidates": [],
                 "status": "passed",
-                "summary": "published before expert reviews existed; counted as reviewed",
+                "summary": "published before expert reviews existed (or installed with "
+                "them as a demo default); counted as reviewed",
                 "created_by": None,
                 "created_at": now,
                 "decided_at": now,
@@ -658,3 +708,7 @@ def downgrade() -> None:
     op.drop_table("org_applications")
     op.drop_table("aggregations")
     # ### end Alembic commands ###
+    # after the projects that may name it
+    op.execute(
+        sa.text("DELETE FROM methodology_versions WHERE id = :id").bindparams(id=NJ_FC_V1_ID)
+    )

@@ -16,13 +16,13 @@ from domain.persistence.uow import Database
 from tests.helpers import assert_problem, bearer, staff_login
 from tests.registry_world import make_org, org_login
 
-NJGT = "00000000000000000000NJGT01"
+NJFC = "00000000000000000000NJFC01"  # the demo project methodology
 
 
 def draft(**over: Any) -> dict[str, Any]:
     body = {
         "title": "Gulou e-bike commuting",
-        "methodology_code": "NJ-GT",
+        "methodology_code": "NJ-FC",
         "district": "gulou",
         "location": {"address": "1 Zhongshan Rd", "lat": 32.06, "lon": 118.78},
         "crediting_period_start": "2024-01-01",
@@ -85,7 +85,7 @@ async def test_draft_under_the_methodology_in_force(client, db):
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["status"] == "draft" and body["org_id"] == org.id and body["code"] is None
-    assert body["methodology_id"] == NJGT and body["methodology_code"] == "NJ-GT"
+    assert body["methodology_id"] == NJFC and body["methodology_code"] == "NJ-FC"
     assert body["estimated_t_per_year"] == 1200 and body["location"]["address"] == "1 Zhongshan Rd"
     async with db.unit_of_work() as uow:
         actions = (
@@ -106,11 +106,31 @@ async def test_unknown_or_unpublished_methodology(client, db):
     async with db.unit_of_work() as uow:
         await uow.session.execute(  # type: ignore[attr-defined]
             update(MethodologyVersion)
-            .where(MethodologyVersion.id == NJGT)
+            .where(MethodologyVersion.id == NJFC)
             .values(status="retired", effective_until=utcnow())
         )
     r = await client.post("/v1/org/projects", json=draft(), headers=member["headers"])
     assert_problem(r, 409, "methodology_not_in_force")
+
+
+async def test_projects_need_a_project_methodology_and_its_crediting_limit(client, db):
+    member = await org_login(client, db, (await make_org(db)).id)
+    h = member["headers"]
+    r = await client.post("/v1/org/projects", json=draft(methodology_code="NJ-GT"), headers=h)
+    body = assert_problem(r, 409, "not_a_project_methodology")  # travel: citizens' crediting
+    assert body["field"] == "methodology_code"
+    thirty = draft(crediting_period_start="2020-01-01", crediting_period_end="2049-12-31")
+    assert (await client.post("/v1/org/projects", json=thirty, headers=h)).status_code == 201
+    longer = draft(crediting_period_start="2020-01-01", crediting_period_end="2050-01-01")
+    r = await client.post("/v1/org/projects", json=longer, headers=h)  # NJ-FC allows 30 years
+    assert assert_problem(r, 422, "crediting_period_too_long")["field"] == "crediting_period_end"
+    project_id = (await client.post("/v1/org/projects", json=draft(), headers=h)).json()[
+        "project_id"
+    ]
+    r = await client.patch(
+        f"/v1/org/projects/{project_id}", json={"crediting_period_end": "2099-12-31"}, headers=h
+    )
+    assert_problem(r, 422, "crediting_period_too_long")  # edits are held to it too
 
 
 async def test_bad_fields_are_named(client, db):

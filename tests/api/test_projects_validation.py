@@ -65,7 +65,7 @@ async def test_register_needs_a_passed_review(client, db):
     await pass_review(db, pid)
     r = await client.post(path, headers=ops)
     assert r.status_code == 200, r.text
-    assert r.json()["status"] == "registered" and r.json()["code"] == "NJGT0001"
+    assert r.json()["status"] == "registered" and r.json()["code"] == "NJFC0001"
     assert_problem(await client.post(path, headers=ops), 409, "not_submitted")
     async with db.unit_of_work() as uow:
         stmt = select(AuditEntry.action).where(AuditEntry.target_id == pid)
@@ -80,14 +80,14 @@ async def test_codes_are_unique_and_public(client, db):
         org = await make_org(db)
         h = (await org_login(client, db, org.id))["headers"]
         codes.append((await registered(client, db, h, ops, title=f"T{i}"))["code"])
-    assert codes == ["NJGT0001", "NJGT0002"]
+    assert codes == ["NJFC0001", "NJFC0002"]
     page = (await client.get("/v1/public/projects")).json()
     assert [p["code"] for p in page["items"]] == codes
-    one = (await client.get("/v1/public/projects/NJGT0002")).json()
+    one = (await client.get("/v1/public/projects/NJFC0002")).json()
     assert one["title"] == "T1" and one["methodology"]["methodology_class"] == "I"
-    assert one["methodology"]["code"] == "NJ-GT" and one["estimated_t_per_year"] == 1200
+    assert one["methodology"]["code"] == "NJ-FC" and one["estimated_t_per_year"] == 1200
     assert one["organisation"].startswith("Org ") and one["district"] == "gulou"
-    assert_problem(await client.get("/v1/public/projects/NJGT9999"), 404, "project_not_found")
+    assert_problem(await client.get("/v1/public/projects/NJFC9999"), 404, "project_not_found")
 
 
 async def test_drafts_are_not_public(client, db):

@@ -144,7 +144,7 @@ async def test_apply_approve_sign_in_draft_and_submit(live, demo, browser, shots
     await page.wait_for_selector("#members-table")  # the first member is the admin member
     await page.click("#project-new summary")
     await page.fill("#pj-title", "紫金山林业碳汇")
-    await page.select_option("#pj-methodology-code", "NJ-GT")
+    await page.select_option("#pj-methodology-code", "NJ-FC")
     await page.select_option("#pj-district", "xuanwu")
     await page.fill("#pj-location-address", "紫金山")
     await page.fill("#pj-crediting-period-start", "2025-01-01")
@@ -217,7 +217,7 @@ async def test_apply_approve_sign_in_draft_and_submit(live, demo, browser, shots
     await queued.wait_for(state="detached")
     await page.reload()
     await page.wait_for_selector('#projects-list li.project .pill[data-status="registered"]')
-    assert "NJ-GT" in await page.inner_text("#projects-list li.project .muted")
+    assert "NJ-FC" in await page.inner_text("#projects-list li.project .muted")
 
     # 6. the member files a monitoring report for the registered project
     await page.click("#projects-list li.project .reports summary")

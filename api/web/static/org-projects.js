@@ -75,7 +75,7 @@
     async load() {
       if (!this.methods) {
         const all = await O.api("/v1/public/methodologies");
-        this.methods = all.filter((m) => m.status === "published");
+        this.methods = all.filter((m) => m.status === "published" && m.scope === "project");
         $("pj-methodology-code").replaceChildren(...this.methods.map((m) => el("option",
           { value: m.code }, m.code + " · " + m.title)));
       }
