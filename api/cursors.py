@@ -42,3 +42,15 @@ def decode_int(cursor: str) -> int:
     if len(parts) != 1 or not isinstance(parts[0], int):
         raise InvalidInput("cursor is not one we issued", code="invalid_cursor")
     return parts[0]
+
+
+def decode_id(cursor: str | None) -> str | None:
+    """A cursor holding only the last row's public id (kept short: ids grow with time)."""
+    if cursor is None:
+        return None
+    parts = decode(cursor)
+    if len(parts) != 1 or not isinstance(parts[0], str) or not parts[0].isalnum():
+        raise InvalidInput("cursor is not one we issued", code="invalid_cursor")
+    if not 1 <= len(parts[0]) <= 26:
+        raise InvalidInput("cursor is not one we issued", code="invalid_cursor")
+    return parts[0]

@@ -6,7 +6,8 @@ from litestar import Controller, get
 
 from api import cursors
 from api.registry import retirements, transfers
-from api.registry.schemas import HoldingOut, holding_out
+from api.registry.retirements import retirement_out
+from api.registry.schemas import HoldingOut, RetirementOut, holding_out
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from domain.errors import InvalidInput
@@ -48,6 +49,26 @@ class HoldingsController(Controller):
         )
         page = page_of(blocks, limit, lambda b: cursors.encode(*holdings.position(b)))
         return Page(items=[holding_out(b) for b in page.items], next_cursor=page.next_cursor)
+
+    @get(
+        "/{account_id:str}/retirements",
+        guards=[SEE],
+        summary="The account's retirements in every status (pending, retired, released)",
+    )
+    async def retirements(
+        self,
+        account_id: str,
+        uow: UnitOfWork,
+        principal: Principal,
+        limit: int = LIMIT,
+        cursor: str | None = CURSOR,
+    ) -> Page[RetirementOut]:
+        before = cursors.decode_id(cursor)
+        found = await holdings.retirements_of(
+            uow, principal, account_id, before=before, limit=limit + 1
+        )
+        page = page_of(found, limit, lambda r: cursors.encode(r.id))
+        return Page(items=[retirement_out(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 CONTROLLERS: list[type] = [

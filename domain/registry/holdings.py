@@ -7,6 +7,7 @@ or skips a block while the account does not move.
 from __future__ import annotations
 
 from domain.identity.principal import Principal
+from domain.persistence.tables import Retirement
 from domain.persistence.uow import UnitOfWork
 from domain.registry import access, store
 from domain.registry.blocks import Block, spending_order
@@ -32,3 +33,13 @@ async def holdings(
     if after is not None:
         blocks = [b for b in blocks if position(b) > after]
     return blocks[:limit]
+
+
+async def retirements_of(
+    uow: UnitOfWork, principal: Principal, account_id: str, *, before: str | None, limit: int
+) -> list[Retirement]:
+    """The account's retirements, pending and released ones too, for those who may see it (the
+    public registry lists only final ones)."""
+    account = await access.account(uow, account_id, field="account_id")
+    access.check_may_see(principal, account)
+    return await uow.registry.retirements_of(account.id, before=before, limit=limit)

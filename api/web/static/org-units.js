@@ -20,7 +20,8 @@
     "rt.submit": "注销（不可撤销）", "rt.done": "已注销 {n} 吨：{ranges}",
     "p.carbon_neutrality": "碳中和", "p.event": "大型活动", "p.voluntary": "自愿注销",
     "p.eco_compensation": "生态补偿",
-    "rl.title": "本机构的注销记录", "rl.date": "时间", "rl.qty": "吨", "rl.beneficiary": "受益方",
+    "rl.title": "本机构的注销记录", "rl.status.pending": "待完成（已预留）",
+    "rl.status.released": "已撤回", "rl.date": "时间", "rl.qty": "吨", "rl.beneficiary": "受益方",
     "rl.purpose": "用途", "rl.serials": "序列号", "rl.links": "证书",
     "rl.pdf": "PDF 证书", "rl.json": "签名 JSON", "rl.page": "公开页面",
   });
@@ -36,7 +37,8 @@
     "rt.submit": "Retire (final)", "rt.done": "Retired {n} t: {ranges}",
     "p.carbon_neutrality": "Carbon neutrality", "p.event": "Event", "p.voluntary": "Voluntary",
     "p.eco_compensation": "Eco-compensation",
-    "rl.title": "Our retirements", "rl.date": "Date", "rl.qty": "t", "rl.beneficiary": "Beneficiary",
+    "rl.title": "Our retirements", "rl.status.pending": "pending (units reserved)",
+    "rl.status.released": "released", "rl.date": "Date", "rl.qty": "t", "rl.beneficiary": "Beneficiary",
     "rl.purpose": "Purpose", "rl.serials": "Serials", "rl.links": "Certificate",
     "rl.pdf": "PDF", "rl.json": "Signed JSON", "rl.page": "Public page",
   });
@@ -158,26 +160,28 @@
   });
 
   // ---------------------------------------------------------------- our retirements
-  // There is no organisation-scoped list of retirements: the public registry's final
-  // retirements (newest first) are filtered to this organisation's accounts.
+  // Every status (pending ones reserve units until they complete or are released); the
+  // certificate links appear once a retirement is final.
 
   const retirements = {
     id: "retirements", roles: ["org"], title: "rl.title", rows: [],
     build(body) { body.append(el("div", { id: "retirements-list" })); },
     async load(ctx) {
-      const mine = new Set((ctx.accounts || []).map((a) => a.account_id));
-      const page = await O.api("/v1/public/retirements?limit=100");
-      this.rows = page.items.filter((r) => mine.has(r.account_id));
+      const pages = await Promise.all((ctx.accounts || []).map((a) => O.api(
+        "/v1/registry/accounts/" + encodeURIComponent(a.account_id) + "/retirements?limit=100")));
+      this.rows = pages.flatMap((p) => p.items)
+        .sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
       this.render();
     },
     render() {
       $("retirements-list").replaceChildren(O.table(
         ["rl.date", "num:rl.qty", "rl.beneficiary", "rl.purpose", "rl.serials", "rl.links"],
         this.rows.map((r) => el("tr", { "data-retirement": r.retirement_id },
-          el("td", {}, PH.fmtDate(r.retired_at)), el("td", { class: "num" }, O.num(r.quantity)),
+          el("td", {}, PH.fmtDate(r.created_at)), el("td", { class: "num" }, O.num(r.quantity)),
           el("td", { class: "name" }, r.beneficiary), el("td", {}, PH.t("p." + r.purpose)),
           el("td", {}, r.serial_ranges.map((s) => el("code", { class: "range" }, s))),
-          el("td", {}, certificateLinks(r.retirement_id)))),
+          el("td", {}, r.status === "retired" ? certificateLinks(r.retirement_id)
+            : PH.t("rl.status." + r.status)))),
         { id: "retirements-table" }));
     },
   };

@@ -162,3 +162,13 @@ class RegistryRepository:
         if result.rowcount != 1:
             return None
         return await self.session.get(Issuance, row["id"])
+
+    async def retirements_of(
+        self, account_id: str, *, before: str | None, limit: int
+    ) -> list[Retirement]:
+        """An account's retirements in every status, newest first (ids grow with time)."""
+        stmt = select(Retirement).where(Retirement.account_id == account_id)
+        if before is not None:
+            stmt = stmt.where(Retirement.id < before)
+        stmt = stmt.order_by(Retirement.id.desc()).limit(limit)
+        return list((await self.session.execute(stmt)).scalars())
