@@ -1,6 +1,7 @@
 """Demo data for `make run`: an admin, three operators (the metro one with the Nanjing demo
-network), an alliance merchant with a store, a cashier and three live offers, and a tree-planting
-donation project.
+network), an alliance merchant with a store, a cashier and three live offers, a tree-planting
+donation project, and the registry's world (demo/registry.py: organisations, experts, a
+forest-carbon project issued, transferred and partly retired).
 
 Idempotent: a second run keeps existing accounts and, if var/demo.json was lost, issues fresh
 passwords and keys (the old ones cannot be read back: passwords are hashed).
@@ -14,9 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from demo.registry import load_registry
 from domain.clock import utcnow
 from domain.crypto import DataProtector
-from domain.governance.audit import CLI
+from domain.governance.audit import CLI, Actor
 from domain.identity import staff
 from domain.identity.passwords import hash_password
 from domain.identity.principal import Role
@@ -128,12 +130,24 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
                 "secret": key.secret,
             }
         )
+    registry = await load_registry(
+        uow, await _staff_actor(uow, "operations"), await _staff_actor(uow, "admin"), now
+    )
     return {
         "staff": accounts,
         "operators": ops,
+        "registry": registry,
         "merchants": [{"merchant_id": merchant.id, "name": merchant.name}],
         "dev_login": {"endpoint": "POST /v1/auth/dev", "body": {"openid": "demo-citizen-1"}},
     }
+
+
+async def _staff_actor(uow: UnitOfWork, username: str) -> Actor:
+    """Two different staff members act where four eyes are needed (issuance)."""
+    await uow.flush()
+    account = await uow.staff.by_username(username)
+    assert account is not None  # made just above
+    return Actor(id=account.id, role=account.role)
 
 
 OFFERS = [
@@ -186,3 +200,11 @@ def _print(data: dict[str, Any]) -> None:
             f"  operator {o['kind']}: id={o['operator_id']} key={o['key_id']} secret={o['secret']}"
         )
     print('  citizen: POST /v1/auth/dev {"openid": "demo-citizen-1"} (dev login)')
+    registry = data.get("registry") or {}
+    for m in registry.get("members", []):
+        print(f"  organisation member {m['username']} / {m['password']} ({m['role']}, on /org)")
+    for e in registry.get("experts", []):
+        print(f"  expert {e['username']} / {e['password']} ({e['name']}, on /org)")
+    if "retirement" in registry:
+        page = registry["retirement"]["page"]
+        print(f"  a retirement's public page: {data.get('base_url', '')}{page}")

@@ -11,7 +11,7 @@ import httpx
 
 from tests.browser.conftest import PHONE, OffSite
 from tests.helpers import PASSWORD
-from tests.registry_units import NJ_GT_V1, verified_report
+from tests.registry_units import NJ_FC_V1, verified_report
 from tests.registry_world import make_member, make_org
 
 LAPTOP = {"width": 1280, "height": 800}
@@ -148,7 +148,7 @@ async def test_aggregations_experts_and_reviews(live, demo, browser, shots) -> N
 
     # a review of the methodology version drawn from that field, with a recorded seed
     await page.select_option("#review-form-subject_kind", "methodology")
-    await page.fill("#review-form-subject_id", NJ_GT_V1)
+    await page.fill("#review-form-subject_id", NJ_FC_V1)
     await page.fill("#review-form-panel_size", "1")
     await page.fill("#review-form-field", field)
     await page.fill("#review-form-seed", "audit-2026")

@@ -84,7 +84,10 @@ async def test_apply_approve_sign_in_draft_and_submit(live, demo, browser, shots
     admin = next(s for s in demo["staff"] if s["role"] == "admin")
     async with httpx.AsyncClient(base_url=live) as http:
         staff = await _token(http, admin["username"], admin["password"])
-        experts = await _experts(http, staff, 3)  # the project review's panel
+        experts = await _experts(http, staff, 3)  # the pool: these and the demo's five
+        for e in demo["registry"]["experts"]:
+            token = await _token(http, e["username"], e["password"])
+            experts.append({"username": e["username"], "password": e["password"], "headers": token})
 
     # 1. apply on /org (a phone), a mistyped code first
     phone = await browser.new_context(viewport=PHONE, locale="zh-CN")
@@ -177,7 +180,7 @@ async def test_apply_approve_sign_in_draft_and_submit(live, demo, browser, shots
             items = (await http.get("/v1/expert/reviews", headers=e["headers"])).json()["items"]
             seats[e["username"]] = [s for s in items if s["subject_id"] == project_id]
     sitting = [e for e in experts if seats[e["username"]]]
-    assert len(sitting) == 3
+    assert len(sitting) == 3  # the panel drawn from the pool
     first, *others = sitting
     expert_ctx = await browser.new_context(viewport=PHONE, locale="en-GB")
     expert_page = await expert_ctx.new_page()
