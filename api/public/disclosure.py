@@ -37,6 +37,9 @@ class CheckpointOut(msgspec.Struct):
     points_issued: int
     reduction_g: int
     credited_trips: int
+    registry_movements: int  # issuances, transfers and retirements of the day
+    units_issued: int  # tonnes
+    units_retired: int  # tonnes of retirements that became final that day
     published_at: datetime
 
 
@@ -89,6 +92,9 @@ class PublicController(Controller):
                 points_issued=c.points_issued,
                 reduction_g=c.reduction_g,
                 credited_trips=c.credited_trips,
+                registry_movements=c.registry_movements,
+                units_issued=c.units_issued,
+                units_retired=c.units_retired,
                 published_at=c.created_at,
             )
             for c in rows

@@ -152,12 +152,20 @@ async def test_tampering_is_named(db, world, sql, expect) -> None:
     assert expect in r.first_bad, r.first_bad
 
 
-async def test_checkpoints_cover_registry_heads_and_counts(db, world) -> None:
+async def test_checkpoints_cover_registry_heads_and_counts(client, db, world) -> None:
     tomorrow = utcnow() + timedelta(days=1)
     cp = await checkpoint.run(db, tomorrow)  # closes today
     assert cp.day == shanghai_date(utcnow())
     assert cp.accounts == 2  # the two holding accounts' chains
     assert (cp.registry_movements, cp.units_issued, cp.units_retired) == (4, 100, 20)
+    [public] = [
+        c for c in (await client.get("/v1/public/checkpoints")).json() if c["date"] == str(cp.day)
+    ]
+    assert (public["registry_movements"], public["units_issued"], public["units_retired"]) == (
+        4,
+        100,
+        20,
+    )
     async with db.unit_of_work() as uow:
         again = await checkpoints.compute(uow, cp.day, cp.created_at)
     assert again["merkle_root"] == cp.merkle_root
