@@ -12,7 +12,7 @@ from litestar.params import Parameter
 
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden
 from domain.governance.audit import Actor
 from domain.identity.principal import Principal, Role
 from domain.persistence.tables import MonitoringReport
@@ -23,6 +23,20 @@ VERIFIER = staff_guard(Role.VERIFIER)
 STATUS = Parameter(
     default=None, max_length=16, description="submitted, assigned, verified or rejected"
 )
+
+
+class ProjectBrief(msgspec.Struct):
+    """What a verifier reads of the project a report claims for."""
+
+    project_id: str
+    code: str | None
+    title: str
+    methodology_code: str
+    district: str
+    location: dict[str, Any]
+    crediting_period_start: date
+    crediting_period_end: date
+    description: str
 
 
 class ReportOut(msgspec.Struct):
@@ -40,6 +54,7 @@ class ReportOut(msgspec.Struct):
     created_at: datetime
     assigned_at: datetime | None
     decided_at: datetime | None
+    project: ProjectBrief | None = None  # in one report's view
 
 
 def report_out(r: MonitoringReport) -> ReportOut:
@@ -96,10 +111,19 @@ class VerifierReportController(Controller):
 
     @get("/{report_id:str}", summary="One report assigned to your organisation")
     async def show(self, report_id: str, uow: UnitOfWork, principal: Principal) -> ReportOut:
-        report = await uow.projects.report(report_id, verifier_org_id=org_of(principal))
-        if report is None:
-            raise NotFound("no such monitoring report", code="report_not_found")
-        return report_out(report)
+        report, p = await verification.assigned_report(uow, org_of(principal), report_id)
+        brief = ProjectBrief(
+            project_id=p.id,
+            code=p.code,
+            title=p.title,
+            methodology_code=p.methodology_code,
+            district=p.district,
+            location=p.location,
+            crediting_period_start=p.crediting_period_start,
+            crediting_period_end=p.crediting_period_end,
+            description=p.description,
+        )
+        return msgspec.structs.replace(report_out(report), project=brief)
 
     @post(
         "/{report_id:str}/opinion",

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
-from domain.persistence.tables import MonitoringReport
+from domain.persistence.tables import MonitoringReport, Project
 from domain.persistence.uow import UnitOfWork
 from domain.projects.monitoring import report_summary
 
@@ -99,3 +99,15 @@ async def give_opinion(
         report_summary(report), now,
     )  # fmt: skip
     return report
+
+
+async def assigned_report(
+    uow: UnitOfWork, verifier_org_id: str, report_id: str
+) -> tuple[MonitoringReport, Project]:
+    """A report assigned to the verifier, with the project it claims for (what is verified)."""
+    report = await uow.projects.report(report_id, verifier_org_id=verifier_org_id)
+    if report is None:
+        raise NotFound("no such monitoring report", code="report_not_found")
+    project = await uow.projects.get(report.project_id)
+    assert project is not None  # a foreign key
+    return report, project

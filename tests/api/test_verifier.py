@@ -54,6 +54,9 @@ async def test_assign_and_verify(client, db, world):
     assert r.json()["status"] == "assigned" and r.json()["verifier_org_id"] == w["v"].id
     mine = (await client.get("/v1/verifier/reports", headers=w["vh"])).json()["items"]
     assert [x["report_id"] for x in mine] == [w["rid"]]
+    one = (await client.get(f"/v1/verifier/reports/{w['rid']}", headers=w["vh"])).json()
+    assert one["project"]["methodology_code"] == "NJ-FC" and one["project"]["title"]  # what
+    assert one["project"]["code"].startswith("NJFC")  # the verifier checks the claim against
     r = await opinion(client, w, decision="verified", verified_t=480, findings="meters checked")
     assert r.status_code == 200, r.text
     body = r.json()

@@ -35,14 +35,20 @@
     id: "verify", roles: ["verifier"], title: "vr.title", reports: [],
     build(body) { body.append(el("ul", { id: "verify-list", class: "list" })); },
     async load() {
-      this.reports = (await O.api("/v1/verifier/reports?limit=100")).items;
+      const page = (await O.api("/v1/verifier/reports?limit=100")).items;
+      this.reports = await Promise.all(page.map((r) => (r.status === "assigned"
+        ? O.api("/v1/verifier/reports/" + encodeURIComponent(r.report_id)) : r)));
       this.render();
     },
     render() {
       $("verify-list").replaceChildren(...(this.reports.length ? this.reports.map((r) => {
         const li = el("li", { class: "report", "data-report": r.report_id },
           el("div", { class: "row" }, el("strong", { class: "grow" },
-            PH.t("vr.project") + " " + r.project_id), O.pill(r.status, statusTone(r.status))),
+            PH.t("vr.project") + " " + (r.project ? (r.project.code || "") + " " +
+              r.project.title : r.project_id)), O.pill(r.status, statusTone(r.status))),
+          r.project ? el("p", { class: "muted" }, r.project.methodology_code + " · " +
+            r.project.district + " · " + r.project.crediting_period_start + " – " +
+            r.project.crediting_period_end) : "",
           el("p", { class: "muted" }, PH.t("vr.period") + " " + r.period_start + " – " +
             r.period_end + " · " + PH.t("vr.claimed") + " " + O.num(r.claimed_t) + " t"),
           Object.keys(r.data || {}).length ? el("pre", { class: "o-data" },
