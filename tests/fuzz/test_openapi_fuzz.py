@@ -39,7 +39,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
+from domain.clock import utcnow
 from domain.crypto import DataProtector
+from domain.experts import pool, reviews
+from domain.governance.audit import CLI
 from domain.identity.principal import Role
 from domain.operators.signing import sign
 from integrations.wechat import WeChatClient
@@ -240,12 +243,37 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
         voucher = (await _citizen_with_a_voucher(client, db, offer_id))["voucher"]
         r = client.post("/v1/merchant/redemptions", json={"code": voucher["code"], "nonce": "n1"})
         assert r.status_code == 200, r.text
-    elif audience in ("org", "verifier", "expert"):
-        role = {"org": Role.ORG, "verifier": Role.VERIFIER, "expert": Role.EXPERT}[audience]
+    elif audience in ("org", "verifier"):
+        role = Role.ORG if audience == "org" else Role.VERIFIER
         org = await make_org(db, kind="verifier" if role is Role.VERIFIER else "enterprise")
-        username = await make_member(db, org.id if role is not Role.EXPERT else None, role)
+        username = await make_member(db, org.id, role)
         bearer(_sign_in(client, "/v1/auth/staff", {"username": username, "password": PASSWORD}))
         run.known = {"account_id": [org.account_id]}
+    elif audience == "expert":  # an expert of the pool, sitting on a review
+        username = f"fuzz-expert-{uuid.uuid4().hex[:8]}"
+        async with db.unit_of_work() as uow:
+            made = await pool.create(
+                uow,
+                CLI,
+                name=username,
+                fields=["transport"],
+                affiliations=[],
+                username=username,
+                now=utcnow(),
+            )
+            review = await reviews.open_review(
+                uow,
+                CLI,
+                subject_kind="rule",
+                subject_id="fuzz-rule",
+                owner_org_id=None,
+                field=None,
+                panel_size=1,
+                now=utcnow(),
+            )
+        password = made.password or ""
+        bearer(_sign_in(client, "/v1/auth/staff", {"username": username, "password": password}))
+        run.known = {"review_id": [review.id]}
     elif audience == "admin":
         cashier_id, _ = await staff(Role.MERCHANT)
         _, token = await staff(Role.ADMIN)
