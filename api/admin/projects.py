@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
 from api import cursors
-from api.org.projects import ProjectOut, file_response, project_out
+from api.org.project_schemas import ProjectOut, file_response, project_out
 from api.schemas import CURSOR, LIMIT, Page, page_of
 from api.security.auth import staff_guard
 from api.verifier.reports import STATUS, ReportOut, report_out

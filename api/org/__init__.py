@@ -2,6 +2,8 @@
 
 from litestar import Router
 
-from api.org import members, projects
+from api.org import members, projects, reports
 
-router = Router(path="/", route_handlers=[*members.CONTROLLERS, *projects.CONTROLLERS])
+router = Router(
+    path="/", route_handlers=[*members.CONTROLLERS, *projects.CONTROLLERS, *reports.CONTROLLERS]
+)
