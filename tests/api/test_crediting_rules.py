@@ -134,7 +134,7 @@ async def test_trips_use_the_methodology_version_in_force_at_their_end(client, d
     assert t2["reduction_g"] == t2["distance_m"] * 100000 // 1_000_000
     # the public list shows v1 handing over to v2
     public = (await client.get("/v1/public/methodologies")).json()
-    v1 = next(v for v in public if v["version"] == 1)
+    v1 = next(v for v in public if (v["code"], v["version"]) == ("NJ-GT", 1))
     assert v1["effective_until"] is not None
 
 

@@ -30,7 +30,11 @@ async def test_points_rules_are_read_from_the_version_in_force_and_changed_by_a_
         "daily_points_cap": 2000,
     }
     v1 = (await client.get("/v1/admin/methodologies", headers=ops)).json()
-    v1 = next(v for v in (v1["items"] if isinstance(v1, dict) else v1) if v["version"] == 1)
+    v1 = next(
+        v
+        for v in (v1["items"] if isinstance(v1, dict) else v1)
+        if (v["code"], v["version"]) == ("NJ-GT", 1)
+    )
     assert draft["params"]["modes"] == v1["params"]["modes"]  # nothing else changed
     # a draft changes nothing until it is reviewed and published
     unchanged = (await client.get("/v1/admin/points-rules", headers=ops)).json()
