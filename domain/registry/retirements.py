@@ -66,7 +66,7 @@ async def retire(
     holder = await access.account(uow, account, field="account")
     access.check_may_move(principal, holder, field="account")
     locked = (await postings.lock_holders(uow, [holder.id], now))[holder.id]
-    held = await store.held(uow, holder.id)
+    held = await store.to_spend(uow, holder.id, quantity, named=named is not None)
     plan = plan_retire(
         held.blocks, quantity, sender=holder.id, to=RETIRED, serials=named, pending=pending
     )

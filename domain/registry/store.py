@@ -63,6 +63,27 @@ async def held(uow: UnitOfWork, account_id: str) -> Held:
     return held_of(await uow.registry.open_blocks(account_id))
 
 
+async def to_spend(
+    uow: UnitOfWork,
+    account_id: str,
+    quantity: int,
+    *,
+    unit_class: str | None = None,
+    named: bool = False,
+) -> Held:
+    """What a movement of `quantity` units plans over: the account's active blocks of that class
+    in spending order, only as many as reach `quantity`; the planner takes the same blocks from
+    them as from the whole account. When they do not reach it, or serials are named, every open
+    block, so the planner's refusal names what the account holds (and which class)."""
+    if not named:
+        prefix = held_of(
+            await uow.registry.spendable_prefix(account_id, quantity, unit_class=unit_class)
+        )
+        if sum(b.quantity for b in prefix.blocks) >= quantity:
+            return prefix
+    return await held(uow, account_id)
+
+
 def block_row(block: Block, issuance_id: str, movement_id: str, now: datetime) -> dict:
     return {
         "id": block.id,

@@ -70,14 +70,21 @@ async def transfer(
             field="to_account",
         )
     locked = await postings.lock_holders(uow, [sender.id, receiver.id], now)
-    held = await store.held(uow, sender.id)
+    within_owner = sender.org_id == receiver.org_id
+    held = await store.to_spend(
+        uow,
+        sender.id,
+        quantity,
+        unit_class=None if within_owner else "I",  # Class II stays with its owner
+        named=named is not None,
+    )
     plan = plan_transfer(
         held.blocks,
         quantity,
         sender=sender.id,
         to=receiver.id,
         serials=named,
-        within_owner=sender.org_id == receiver.org_id,
+        within_owner=within_owner,
     )
     movement_id = new_id()
     movement = await store.record(

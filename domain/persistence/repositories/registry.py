@@ -116,6 +116,48 @@ class RegistryRepository:
         )
         return [(b, i) for b, i in (await self.session.execute(stmt)).all()]
 
+    async def spendable_prefix(
+        self, account_id: str, quantity: int, *, unit_class: str | None
+    ) -> list[tuple[UnitBlock, Issuance]]:
+        """The account's active blocks in spending order (domain/registry/blocks.py), only as
+        many as reach `quantity` (all of them when they do not), of one class if given: a
+        movement reads the blocks it may take, not the account's whole history."""
+        size = UnitBlock.serial_end - UnitBlock.serial_start + 1
+        running = (
+            func.sum(size)
+            .over(
+                order_by=(
+                    Issuance.vintage,
+                    Issuance.issuance_no,
+                    UnitBlock.serial_start,
+                    Issuance.project_code,
+                    Issuance.unit_class,
+                    UnitBlock.id,
+                ),
+                rows=(None, 0),
+            )
+            .label("running")
+        )
+        ranked = (
+            select(UnitBlock.id.label("id"), (running - size).label("before"))
+            .join(Issuance, Issuance.id == UnitBlock.issuance_id)
+            .where(
+                UnitBlock.account_id == account_id,
+                UnitBlock.closed_at.is_(None),
+                UnitBlock.status == "active",
+            )
+        )
+        if unit_class is not None:
+            ranked = ranked.where(Issuance.unit_class == unit_class)
+        ranked = ranked.subquery()
+        stmt = (
+            select(UnitBlock, Issuance)
+            .join(Issuance, Issuance.id == UnitBlock.issuance_id)
+            .join(ranked, ranked.c.id == UnitBlock.id)
+            .where(ranked.c.before < quantity)
+        )
+        return [(b, i) for b, i in (await self.session.execute(stmt)).all()]
+
     async def open_blocks_made_by(
         self, movement_id: str, account_id: str
     ) -> list[tuple[UnitBlock, Issuance]]:
