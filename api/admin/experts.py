@@ -63,6 +63,7 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class SeatOut(msgspec.Struct):
     expert_id: str
+    expert_name: str
     vote: str | None
     opinion: str | None
     voted_at: datetime | None
@@ -97,7 +98,7 @@ def expert_out(e: Expert) -> ExpertOut:
     )
 
 
-def review_out(r: Review, seats: list[ReviewSeat] | None = None) -> ReviewOut:
+def review_out(r: Review, panel: list[tuple[ReviewSeat, str]] | None = None) -> ReviewOut:
     return ReviewOut(
         review_id=r.id,
         subject_kind=r.subject_kind,
@@ -113,10 +114,16 @@ def review_out(r: Review, seats: list[ReviewSeat] | None = None) -> ReviewOut:
         created_at=r.created_at,
         decided_at=r.decided_at,
         panel=None
-        if seats is None
+        if panel is None
         else [
-            SeatOut(expert_id=s.expert_id, vote=s.vote, opinion=s.opinion, voted_at=s.voted_at)
-            for s in seats
+            SeatOut(
+                expert_id=s.expert_id,
+                expert_name=name,
+                vote=s.vote,
+                opinion=s.opinion,
+                voted_at=s.voted_at,
+            )
+            for s, name in panel
         ],
     )
 
@@ -188,7 +195,7 @@ class AdminReviewController(Controller):
             now=now,
             seed=data.seed,
         )
-        return review_out(review, await uow.experts.seats(review.id))
+        return review_out(review, await uow.experts.panel(review.id))
 
     @get("/", guards=[READ], summary="Reviews, optionally by status or subject kind")
     async def list_reviews(
@@ -209,7 +216,7 @@ class AdminReviewController(Controller):
         review = await uow.experts.review(review_id)
         if review is None:
             raise NotFound("no such review", code="review_not_found")
-        return review_out(review, await uow.experts.seats(review.id))
+        return review_out(review, await uow.experts.panel(review.id))
 
 
 CONTROLLERS: list[type] = [AdminExpertController, AdminReviewController]

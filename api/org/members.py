@@ -32,9 +32,17 @@ class AccountOut(msgspec.Struct):
     holdings_url: str  # the blocks held: GET /v1/registry/accounts/{id}/holdings
 
 
+class YouOut(msgspec.Struct):
+    staff_id: str
+    username: str
+    role: str
+    org_admin: bool  # may manage the organisation's members
+
+
 class OrgMeOut(msgspec.Struct):
     organisation: OrganisationOut
     accounts: list[AccountOut]
+    you: YouOut | None = None
 
 
 class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -75,8 +83,14 @@ class OrgMeController(Controller):
 
     @get("/", summary="The caller's organisation and its registry accounts")
     async def me(self, uow: UnitOfWork, principal: Principal) -> OrgMeOut:
-        found = await profile(uow, principal.org_id)
+        found = await profile(uow, principal.org_id, principal.id)
+        you = found.you
         return OrgMeOut(
+            you=None
+            if you is None
+            else YouOut(
+                staff_id=you.id, username=you.username, role=you.role, org_admin=you.org_admin
+            ),
             organisation=organisation_out(found.organisation),
             accounts=[
                 AccountOut(

@@ -24,6 +24,9 @@ async def test_the_admin_member_adds_lists_and_disables_members(client, db) -> N
     member = await sign_in(client, "li.ming", added["password"])
     me = await client.get("/v1/org/me", headers=member)
     assert me.json()["organisation"]["organisation_id"] == org.id
+    assert (me.json()["you"]["username"], me.json()["you"]["org_admin"]) == ("li.ming", False)
+    mine = (await client.get("/v1/org/me", headers=admin)).json()["you"]
+    assert mine["org_admin"] is True  # the page shows member management to admins only
 
     listed = (await client.get("/v1/org/members", headers=admin)).json()["items"]
     assert "li.ming" in [m["username"] for m in listed] and len(listed) == 2

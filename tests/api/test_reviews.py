@@ -39,6 +39,8 @@ async def test_the_draw_is_recorded_and_can_be_re_run(client, db) -> None:
     assert review["candidates"] == sorted(e["expert_id"] for e in experts)
     panel = {s["expert_id"] for s in review["panel"]}
     assert panel == set(random.Random("public-seed-1").sample(review["candidates"], 3))
+    names = {e["expert_id"]: e["name"] for e in experts}
+    assert all(s["expert_name"] == names[s["expert_id"]] for s in review["panel"])  # for staff
     again = await a_review(client, ops, 3, seed="public-seed-1", field="transport")
     assert {s["expert_id"] for s in again["panel"]} == panel
     fresh = await a_review(client, ops, 3)

@@ -394,7 +394,7 @@
             const full = await api("/v1/admin/reviews/" + q(r.review_id));
             row.querySelector(".panel").replaceChildren(el("ul", { class: "seats" },
               (full.panel || []).map((s) => el("li", { "data-expert": s.expert_id },
-                s.expert_id + ": " + (s.vote || "—") + (s.opinion ? " — " + s.opinion : "")))));
+                s.expert_name + ": " + (s.vote || "—") + (s.opinion ? " — " + s.opinion : "")))));
             return false;
           }))))));
   }

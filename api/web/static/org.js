@@ -321,6 +321,7 @@
 
   O.screen({
     id: "members", roles: ["org", "verifier"], title: "members.title", hideOn403: true,
+    when: (ctx) => !ctx.me || !ctx.me.you || ctx.me.you.org_admin,
     build(body) {
       body.append(el("div", { id: "members-list" }),
         O.form(el("form", { id: "member-form", class: "o-form" },

@@ -74,6 +74,16 @@ class ExpertRepository:
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def panel(self, review_id: str) -> list[tuple[ReviewSeat, str]]:
+        """The review's seats with their experts' names, for staff."""
+        stmt = (
+            select(ReviewSeat, Expert.name)
+            .join(Expert, Expert.id == ReviewSeat.expert_id)
+            .where(ReviewSeat.review_id == review_id)
+            .order_by(ReviewSeat.expert_id)
+        )
+        return [(seat, name) for seat, name in (await self.session.execute(stmt)).all()]
+
     async def seats(self, review_id: str) -> list[ReviewSeat]:
         stmt = select(ReviewSeat).where(ReviewSeat.review_id == review_id)
         return list((await self.session.execute(stmt.order_by(ReviewSeat.expert_id))).scalars())
