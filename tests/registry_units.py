@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import msgspec
 
-from domain.clock import utcnow
+from domain.clock import shanghai_date, utcnow
 from domain.governance.audit import Actor
 from domain.ids import new_id
 from domain.persistence.tables import Aggregation, MethodologyVersion, MonitoringReport, Project
@@ -156,10 +156,22 @@ async def issued_units(
     return await _issue(db, report_id=report_id)
 
 
+def this_year() -> int:
+    """The Shanghai year now: aggregated reductions of an older vintage may have lapsed."""
+    return shanghai_date(utcnow()).year
+
+
 async def aggregation_row(
-    db: Database, tonnes: int, *, vintage: int = 2025, methodology_code: str = "NJ-GT"
+    db: Database,
+    tonnes: int,
+    *,
+    vintage: int | None = None,
+    methodology_code: str = "NJ-GT",
+    carried_out_g: int = 0,
 ) -> str:
-    """An aggregation of citizens' reductions (as engineer HD's use case stores it)."""
+    """An aggregation of citizens' reductions, stored as the aggregation use case stores it
+    (this year's unless `vintage` says otherwise)."""
+    vintage = vintage or this_year()
     start = date(vintage, 1, 1) + timedelta(days=next(_DAYS) % 330)  # unique per process
     aggregation = Aggregation(
         id=new_id(),
@@ -172,7 +184,7 @@ async def aggregation_row(
         grams=tonnes * 1_000_000,
         carried_in_g=0,
         tonnes=tonnes,
-        carried_out_g=0,
+        carried_out_g=carried_out_g,
         breakdown={},
         created_by=None,
         created_at=utcnow(),
@@ -182,7 +194,7 @@ async def aggregation_row(
     return aggregation.id
 
 
-async def issued_aggregation(db: Database, tonnes: int, *, vintage: int = 2025) -> Issued:
+async def issued_aggregation(db: Database, tonnes: int, *, vintage: int | None = None) -> Issued:
     """`tonnes` of citizens' aggregated reductions issued into the public-behaviour account."""
     issued = await _issue(db, aggregation_id=await aggregation_row(db, tonnes, vintage=vintage))
     assert issued.account_id == PUBLIC_BEHAVIOUR

@@ -59,6 +59,7 @@ class AggregationOut(msgspec.Struct):
     carried_in_g: int
     tonnes: int  # (grams + carried_in_g) // 1,000,000
     carried_out_g: int
+    lapsed_carry_g: int  # a remainder from two or more years back, lapsed, not carried in
     by_mode: list[ModeFigures]
     by_day: list[DayFigures]
     created_by: str | None
@@ -83,6 +84,7 @@ def _out(a: Aggregation, check: Reconciliation | None = None) -> AggregationOut:
         carried_in_g=a.carried_in_g,
         tonnes=a.tonnes,
         carried_out_g=a.carried_out_g,
+        lapsed_carry_g=int(a.breakdown.get("lapsed_carry_g", 0)),
         by_mode=[ModeFigures(mode=m, **_figures(f)) for m, f in a.breakdown["by_mode"].items()],
         by_day=[
             DayFigures(day=date.fromisoformat(d), **_figures(f))

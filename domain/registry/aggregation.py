@@ -26,7 +26,7 @@ from domain.ids import new_id
 from domain.methodology.params import MethodologyParams, from_json
 from domain.persistence.tables import Aggregation
 from domain.persistence.uow import UnitOfWork
-from domain.registry.periods import Period, period_of, require_over
+from domain.registry.periods import Period, lapsed, period_of, require_over
 
 GRAMS_PER_TONNE = 1_000_000
 _FIELDS = ("trips", "grams", "reversed_trips", "reversed_g")
@@ -66,6 +66,11 @@ async def aggregate(
     await _require_free(uow, code, period)
     previous = await uow.aggregations.previous(code, period.start)
     carried_in = previous.carried_out_g if previous else 0
+    lapsed_carry = 0
+    if previous is not None and lapsed(previous.vintage, period.starts_at):
+        # a remainder from two or more years back lapsed with its year's points before this
+        # period began: it is not carried into it
+        lapsed_carry, carried_in = carried_in, 0
     # A trip is decided at most the acceptance window plus the pending wait after it ended.
     reach = max(p.window_days + p.pending_days for p in class_i.values()) + 2
     bounds = period.day_bounds()
@@ -75,6 +80,7 @@ async def aggregate(
     )
     undone = await uow.aggregations.reversed(code, gpp, bounds)
     breakdown = tally(period, credited, undone)
+    breakdown["lapsed_carry_g"] = lapsed_carry
     trips = sum(m["trips"] - m["reversed_trips"] for m in breakdown["by_mode"].values())
     grams = sum(m["grams"] - m["reversed_g"] for m in breakdown["by_mode"].values())
     if grams < 0:

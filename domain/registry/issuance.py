@@ -25,6 +25,7 @@ from domain.registry.accounts import (
     org_account_id,
 )
 from domain.registry.movements import Movement, issue
+from domain.registry.periods import lapsed, lapses_at
 
 
 def _summary(i: IssuanceRow) -> dict[str, Any]:
@@ -68,12 +69,13 @@ async def _from_report(uow: UnitOfWork, report_id: str) -> dict[str, Any]:
     }
 
 
-async def _from_aggregation(uow: UnitOfWork, aggregation_id: str) -> dict[str, Any]:
+async def _from_aggregation(uow: UnitOfWork, aggregation_id: str, now: datetime) -> dict[str, Any]:
     aggregation = await uow.registry.aggregation(aggregation_id)
     if aggregation is None:
         raise NotFound("no such aggregation", code="aggregation_not_found", field="aggregation_id")
     if aggregation.tonnes <= 0:
         raise Conflict("the aggregation holds no whole tonne to issue", code="nothing_to_issue")
+    _refuse_lapsed(aggregation.vintage, now)
     return {
         "aggregation_id": aggregation.id,
         "project_id": None,
@@ -103,7 +105,7 @@ async def propose(
     if report_id is not None:
         source = await _from_report(uow, report_id)
     else:
-        source = await _from_aggregation(uow, aggregation_id)  # type: ignore[arg-type]
+        source = await _from_aggregation(uow, aggregation_id, now)  # type: ignore[arg-type]
     row = {
         "report_id": None,
         "aggregation_id": None,
@@ -160,6 +162,8 @@ async def decide(
         raise Conflict(f"the issuance is already {issuance.status}", code="already_decided")
     if issuance.proposed_by == actor.id:
         raise Conflict("a different staff member must decide", code="four_eyes")
+    if approve and issuance.aggregation_id is not None:
+        _refuse_lapsed(issuance.vintage, now)
     if not approve and not (reason and reason.strip()):
         raise InvalidInput("a reason is required", code="reason_required", field="reason")
     before = _summary(issuance)
@@ -173,6 +177,16 @@ async def decide(
     action = "issuance.approve" if approve else "issuance.reject"
     record(uow, actor, action, "issuance", issuance.id, before, _summary(issuance), now)
     return issuance
+
+
+def _refuse_lapsed(vintage: int, now: datetime) -> None:
+    """Aggregated grams never issued lapse with the points of their year (METHODOLOGY.md)."""
+    if lapsed(vintage, now):
+        raise Conflict(
+            f"the {vintage} aggregated reductions lapsed at {lapses_at(vintage).isoformat()} "
+            "with that year's points",
+            code="aggregation_lapsed",
+        )
 
 
 async def _issue(uow: UnitOfWork, issuance: IssuanceRow, actor: Actor, now: datetime) -> None:

@@ -28,6 +28,11 @@ class Period(msgspec.Struct, frozen=True):
         """Units issued from a period carry its year."""
         return self.start.year
 
+    @property
+    def starts_at(self) -> datetime:
+        """Its first instant: Shanghai midnight of its first day, in UTC."""
+        return datetime.combine(self.start, time.min, tzinfo=SHANGHAI).astimezone(UTC)
+
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
@@ -79,3 +84,13 @@ def require_over(period: Period, today: date) -> None:
             code="period_not_over",
             field="period_end",
         )
+
+
+def lapses_at(vintage: int) -> datetime:
+    """When aggregated grams of a vintage that were never issued lapse: with the points of the
+    same year (METHODOLOGY.md), at the end of 31 December of the following year, Shanghai."""
+    return datetime(vintage + 2, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def lapsed(vintage: int, now: datetime) -> bool:
+    return now >= lapses_at(vintage)

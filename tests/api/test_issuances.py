@@ -20,7 +20,7 @@ from domain.persistence.tables import (
 )
 from domain.registry.accounts import PUBLIC_BEHAVIOUR
 from tests.helpers import assert_problem, bearer, staff_login
-from tests.registry_units import aggregation_row, issued_units, verified_report
+from tests.registry_units import aggregation_row, issued_units, this_year, verified_report
 from tests.registry_world import make_org
 
 PATH = "/v1/admin/issuances"
@@ -181,19 +181,20 @@ async def test_exactly_one_source(client, db, staff):
 
 async def test_an_aggregation_is_issued_to_the_public_behaviour_account(client, db, staff):
     ops, admin = staff
-    aggregation_id = await aggregation_row(db, 7, vintage=2026)
+    year = this_year()
+    aggregation_id = await aggregation_row(db, 7, vintage=year)
     proposal = (
         await client.post(PATH, json={"aggregation_id": aggregation_id}, headers=ops)
     ).json()
     assert (proposal["project_code"], proposal["unit_class"], proposal["vintage"]) == (
         "PBNJGT",
         "I",
-        2026,
+        year,
     )
     assert proposal["account_id"] == PUBLIC_BEHAVIOUR
     issued = (await client.post(f"{PATH}/{proposal['issuance_id']}/approve", headers=admin)).json()
-    assert issued["serial_range"] == "NJ-I-2026-PBNJGT-1-1-7"
-    second = await aggregation_row(db, 2, vintage=2026)
+    assert issued["serial_range"] == f"NJ-I-{year}-PBNJGT-1-1-7"
+    second = await aggregation_row(db, 2, vintage=year)
     proposal = (await client.post(PATH, json={"aggregation_id": second}, headers=admin)).json()
     issued = (await client.post(f"{PATH}/{proposal['issuance_id']}/approve", headers=ops)).json()
     assert issued["issuance_no"] == 2
