@@ -1,20 +1,22 @@
 """The registry's demo world, made through the same use cases the HTTP API calls: five experts,
 a verifier, a forest farm with a registered forest-carbon project (NJ-FC), its verified 2024
 report issued four-eyes, a transfer to an event organiser, and the event's retirement with its
-certificate. Loaded once; a later `puhui demo` that must re-issue credentials gives the demo's
-registry accounts fresh passwords.
+certificate, and the market's reference price. Loaded once; a later `puhui demo` that must
+re-issue credentials gives the demo's registry accounts fresh passwords.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.clock import shanghai_date
 from domain.experts import opinions, pool
 from domain.governance.audit import CLI, Actor
 from domain.identity.passwords import hash_password
 from domain.identity.principal import Principal, Role
+from domain.market import prices
 from domain.organisations import applications
 from domain.persistence.tables import Staff
 from domain.persistence.uow import UnitOfWork
@@ -89,6 +91,14 @@ async def load_registry(uow: UnitOfWork, ops: Actor, admin: Actor, now: datetime
         approval.member.username = username
         members[kind] = (approval.member, approval.password)
     retirement = await _forest_to_marathon(uow, members, experts, ops, admin, now)
+    await prices.set_price(  # the market's reference (about the national ETS price of late 2026)
+        uow,
+        ops,
+        price_fen_per_t=9_200,
+        as_of=shanghai_date(now) - timedelta(days=1),
+        source="全国碳市场收盘价 national ETS closing price (demo)",
+        now=now,
+    )
     return _credentials(
         [(m.username, password, m.role) for m, password in members.values()],
         [

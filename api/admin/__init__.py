@@ -17,6 +17,7 @@ from api.admin.operators import AdminOperatorController
 from api.admin.points_rules import AdminPointsRulesController
 from api.admin.staff import AdminStaffController
 from api.admin.vouchers import AdminVoucherController
+from api.market.prices import AdminReferencePriceController
 
 router = Router(
     path="/",
@@ -35,6 +36,7 @@ router = Router(
         AdminDonationController,
         AdminVoucherController,
         AdminCertificateKeyController,
+        AdminReferencePriceController,
         *organisations.CONTROLLERS,
         *experts.CONTROLLERS,
         *projects.CONTROLLERS,

@@ -32,6 +32,7 @@ from domain.persistence.repositories.idempotency import IdempotencyRepository
 from domain.persistence.repositories.jobs import JobRepository
 from domain.persistence.repositories.ledger import LedgerRepository
 from domain.persistence.repositories.ledger_audit import LedgerAuditRepository
+from domain.persistence.repositories.market import MarketRepository
 from domain.persistence.repositories.merchants import MerchantRepository
 from domain.persistence.repositories.methodologies import MethodologyRepository
 from domain.persistence.repositories.networks import NetworkRepository
@@ -101,6 +102,7 @@ class UnitOfWork(ABC):
     registry: RegistryRepository
     registry_public: RegistryPublicRepository
     aggregations: AggregationRepository
+    market: MarketRepository
     certificates: CertificateRepository
     events: list[Event]
 
@@ -151,6 +153,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.registry = RegistryRepository(session)
         self.registry_public = RegistryPublicRepository(session)
         self.aggregations = AggregationRepository(session)
+        self.market = MarketRepository(session)
         self.certificates = CertificateRepository(session)
         self.events = []
 

@@ -76,6 +76,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "/v1/public/",
         "/v1/dev/",
         "/v1/org-applications",
+        "/v1/market/",
     ),
     "merchant": ("/v1/merchant/", "/v1/merchant-applications/"),
     "admin": ("/v1/admin/",),

@@ -17,6 +17,7 @@ from domain.persistence.tables.ledger import (
     PointsLot,
     Posting,
 )
+from domain.persistence.tables.market import ReferencePrice
 from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
 from domain.persistence.tables.networks import OperatorNetwork
@@ -78,6 +79,7 @@ __all__ = [
     "Project",
     "ProjectDocument",
     "RedemptionConflict",
+    "ReferencePrice",
     "RefreshFamily",
     "RefreshToken",
     "RegistryAccount",
