@@ -10,10 +10,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from domain.clock import utcnow
-from domain.identity.passwords import hash_password
+from domain.governance.audit import CLI
+from domain.identity import staff
 from domain.identity.principal import Role
 from domain.ids import new_id
-from domain.persistence.tables import Organisation, Staff
+from domain.persistence.tables import Organisation
 from domain.persistence.uow import Database
 from domain.registry.accounts import open_org_account
 from domain.registry.uscc import check_character, organisation_check_character
@@ -62,17 +63,16 @@ async def make_member(
     """A staff account of the organisation (an expert's has none); returns its username."""
     username = f"{role.value}-{uuid.uuid4().hex[:8]}"
     async with db.unit_of_work() as uow:
-        uow.staff.add(
-            Staff(
-                id=new_id(),
-                username=username,
-                password_hash=hash_password(PASSWORD),
-                role=role.value,
-                org_id=org_id,
-                org_admin=admin,
-                active=True,
-                created_at=utcnow(),
-            )
+        await staff.create(
+            uow,
+            CLI,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            merchant_id=None,
+            org_id=org_id,
+            org_admin=admin and org_id is not None,
+            now=utcnow(),
         )
     return username
 
