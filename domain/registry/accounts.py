@@ -2,7 +2,7 @@
 
 Holding accounts are chained ledger accounts of kind `registry` whose balance counts tonnes; each
 has a `registry_accounts` row naming its owner. Two belong to the platform (created by migration
-0011): the public-behaviour account, where citizens' aggregated tonnes are issued, and the buffer.
+0013): the public-behaviour account, where citizens' aggregated tonnes are issued, and the buffer.
 Retired units rest in a system account (no chain, no cached balance, never a hot row), and issued
 units come out of another, so every movement is a balanced posting.
 """
