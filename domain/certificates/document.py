@@ -16,6 +16,7 @@ FORMAT = "puhui-retirement-certificate/1"
 REGISTRY_NAME = "南京市碳普惠注册登记系统 / Nanjing Carbon Inclusion Registry"
 AGGREGATED_TITLE = "公众低碳行为减排量 / Citizens' aggregated green behaviour"
 PAGE_PATH = "/registry/retirements/"
+EVENT_PATH = "/v1/public/events/"
 PURPOSES = {
     "carbon_neutrality": "碳中和 / Carbon neutrality",
     "event": "大型活动 / Event",
@@ -40,8 +41,26 @@ class ProjectRef(msgspec.Struct, frozen=True, kw_only=True):
     title: str
 
 
-class CertificateDocument(msgspec.Struct, frozen=True, kw_only=True):
-    """The signed content. Field names are part of the format: add, never rename."""
+class EventRef(msgspec.Struct, frozen=True, kw_only=True):
+    """The carbon-neutral event a retirement was made for (purpose `event`)."""
+
+    event_id: str
+    name: str
+    organiser: str
+    starts_at: str  # ISO 8601 UTC, whole seconds
+    ends_at: str
+    venue: str
+    footprint_kg: int
+    factor_set: str  # e.g. "EVT"
+    factor_set_version: int
+    tonnes_required: int
+    page_url: str  # the event's public view
+
+
+class CertificateDocument(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """The signed content. Field names are part of the format: add, never rename. A field added
+    later has a default and is left out when it has it, so a certificate without it keeps the
+    very bytes it was signed over before the field existed (`event`: only for events)."""
 
     format: str
     registry: str
@@ -57,6 +76,7 @@ class CertificateDocument(msgspec.Struct, frozen=True, kw_only=True):
     vintages: list[int]
     classes: list[str]
     page_url: str
+    event: EventRef | None = None
 
 
 class RetiredUnits(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,11 +104,16 @@ def project_codes(serial_ranges: list[str]) -> list[str]:
     return sorted({parse_serial(label).issuance.project_code for label in serial_ranges})
 
 
+def event_url(base_url: str, event_id: str) -> str:
+    return base_url.rstrip("/") + EVENT_PATH + event_id
+
+
 def build_document(
-    units: RetiredUnits, titles: dict[str, str], base_url: str
+    units: RetiredUnits, titles: dict[str, str], base_url: str, event: EventRef | None = None
 ) -> CertificateDocument:
     """The document of a retired retirement; `titles` maps project codes to titles (codes of
-    citizens' aggregated units have no project and get the aggregated title)."""
+    citizens' aggregated units have no project and get the aggregated title); `event`, the
+    event it was made for, if any."""
     blocks = []
     for label in units.serial_ranges:
         serials = parse_serial(label)
@@ -119,4 +144,5 @@ def build_document(
         vintages=sorted({b.vintage for b in blocks}),
         classes=sorted({b.unit_class for b in blocks}),
         page_url=page_url(base_url, units.retirement_id),
+        event=event,
     )

@@ -11,8 +11,11 @@ import msgspec
 from domain.certificates import keys, signing
 from domain.certificates.document import (
     CertificateDocument,
+    EventRef,
     RetiredUnits,
     build_document,
+    event_url,
+    iso_utc,
     project_codes,
 )
 from domain.certificates.pdf import render_pdf
@@ -56,7 +59,28 @@ async def retired_document(
         retired_at=row.retired_at,
     )
     titles = await uow.certificates.project_titles(project_codes(units.serial_ranges))
-    return build_document(units, titles, base_url)
+    event = await _event(uow, row.id, base_url) if row.purpose == "event" else None
+    return build_document(units, titles, base_url, event)
+
+
+async def _event(uow: UnitOfWork, retirement_id: str, base_url: str) -> EventRef | None:
+    """The carbon-neutral event the retirement was made for (None for one retired directly)."""
+    event = await uow.carbon_events.of_retirement(retirement_id)
+    if event is None:
+        return None
+    return EventRef(
+        event_id=event.id,
+        name=event.name,
+        organiser=await uow.carbon_events.organiser(event.org_id),
+        starts_at=iso_utc(event.starts_at),
+        ends_at=iso_utc(event.ends_at),
+        venue=event.venue,
+        footprint_kg=event.footprint_kg,
+        factor_set=event.factor_set_code,
+        factor_set_version=event.factor_set_version,
+        tonnes_required=event.tonnes_required,
+        page_url=event_url(base_url, event.id),
+    )
 
 
 async def signed_certificate(

@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from domain.certificates.document import PURPOSES, CertificateDocument
+from domain.certificates.document import PURPOSES, CertificateDocument, EventRef
 from domain.certificates.fonts import cjk_font
 from domain.vouchers.qr import qr_png
 
@@ -30,6 +30,25 @@ def _field(pdf: FPDF, label: str, value: str) -> None:
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(0, 6, value, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y(), y + 6) + 1.5)
+
+
+def _when(iso: str) -> str:
+    return iso.replace("T", " ").replace("Z", " UTC")
+
+
+def _event(pdf: FPDF, event: EventRef) -> None:
+    """The carbon-neutral event the units were retired for: its footprint and factor set."""
+    _field(pdf, "活动 / Event", event.name)
+    _field(pdf, "时间 / When", f"{_when(event.starts_at)} – {_when(event.ends_at)}")
+    _field(pdf, "地点 / Venue", event.venue)
+    _field(
+        pdf,
+        "活动碳排放 / Footprint",
+        f"{event.footprint_kg} 千克二氧化碳当量 / kg CO2e "
+        f"(排放因子 / factor set {event.factor_set} v{event.factor_set_version})",
+    )
+    _field(pdf, "应注销 / Tonnes required", f"{event.tonnes_required} 吨 / t")
+    _field(pdf, "活动公开记录 / Event record", event.page_url)
 
 
 def _serial_table(pdf: FPDF, doc: CertificateDocument) -> None:
@@ -87,11 +106,13 @@ def render_pdf(doc: CertificateDocument, key_id: str | None = None) -> bytes:
     _field(pdf, "证书编号 / Retirement ID", doc.retirement_id)
     _field(pdf, "受益方 / Beneficiary", doc.beneficiary)
     _field(pdf, "注销用途 / Purpose", PURPOSES.get(doc.purpose, doc.purpose))
-    _field(pdf, "注销日期 / Date retired", doc.retired_at.replace("T", " ").replace("Z", " UTC"))
+    _field(pdf, "注销日期 / Date retired", _when(doc.retired_at))
     _field(pdf, "注销数量 / Quantity", f"{doc.quantity} 吨二氧化碳当量 / tCO2e")
     pdf.set_right_margin(pdf.l_margin)
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE + 2))
     _field(pdf, "说明 / Details", doc.details or "—")
+    if doc.event is not None:
+        _event(pdf, doc.event)
     pdf.ln(2)
     _serial_table(pdf, doc)
 
