@@ -52,6 +52,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_base_url: str = "http://127.0.0.1:8000"
     upload_max_bytes: int = 10 * 1024 * 1024  # a project document, at most
     project_review_panel_size: int = 3  # experts drawn to validate a submitted project
+    market_price_band_percent: int = 10  # listings within +-this % of the reference price
+    market_fee_bp: int = 100  # the platform's fee on a sale, in basis points of its amount
+    market_order_minutes: int = 15  # an order unpaid this long is closed and its units released
+    wechatpay: str = "off"  # off | fake (an in-process fake WeChat Pay, demos) | live
+    wechatpay_mchid: str | None = None
+    wechatpay_appid: str | None = None
+    wechatpay_merchant_serial: str | None = None  # serial of the merchant API certificate
+    wechatpay_merchant_key_file: str | None = None  # apiclient_key.pem (RSA private key)
+    wechatpay_platform_serial: str | None = None  # the WeChat Pay public key's id / serial
+    wechatpay_platform_key_file: str | None = None  # its PEM public key (or certificate)
+    wechatpay_api_v3_key: str | None = None  # 32 characters, decrypts callbacks
+    wechatpay_base_url: str = "https://api.mch.weixin.qq.com"
 
     @property
     def is_production(self) -> bool:
@@ -94,6 +106,18 @@ _ENV = {
     "PUHUI_PUBLIC_BASE_URL": ("public_base_url", str),
     "PUHUI_UPLOAD_MAX_BYTES": ("upload_max_bytes", int),
     "PUHUI_PROJECT_REVIEW_PANEL_SIZE": ("project_review_panel_size", int),
+    "PUHUI_MARKET_PRICE_BAND_PERCENT": ("market_price_band_percent", int),
+    "PUHUI_MARKET_FEE_BP": ("market_fee_bp", int),
+    "PUHUI_MARKET_ORDER_MINUTES": ("market_order_minutes", int),
+    "PUHUI_WECHATPAY": ("wechatpay", str),
+    "PUHUI_WECHATPAY_MCHID": ("wechatpay_mchid", str),
+    "PUHUI_WECHATPAY_APPID": ("wechatpay_appid", str),
+    "PUHUI_WECHATPAY_MERCHANT_SERIAL": ("wechatpay_merchant_serial", str),
+    "PUHUI_WECHATPAY_MERCHANT_KEY_FILE": ("wechatpay_merchant_key_file", str),
+    "PUHUI_WECHATPAY_PLATFORM_SERIAL": ("wechatpay_platform_serial", str),
+    "PUHUI_WECHATPAY_PLATFORM_KEY_FILE": ("wechatpay_platform_key_file", str),
+    "PUHUI_WECHATPAY_API_V3_KEY": ("wechatpay_api_v3_key", str),
+    "PUHUI_WECHATPAY_BASE_URL": ("wechatpay_base_url", str),
 }
 
 
@@ -162,10 +186,17 @@ def validate(settings: Settings) -> None:
     for name, value in limits.items():
         if value < 1:
             raise SettingsError(f"{name} must be at least 1")
+    if not 1 <= settings.market_price_band_percent <= 50:
+        raise SettingsError("PUHUI_MARKET_PRICE_BAND_PERCENT must be 1 to 50")
+    if not 0 <= settings.market_fee_bp <= 5000:
+        raise SettingsError("PUHUI_MARKET_FEE_BP must be 0 to 5000 (0 to 50 %)")
+    if not 1 <= settings.market_order_minutes <= 120:  # WeChat Pay's time_expire: at most 2 h
+        raise SettingsError("PUHUI_MARKET_ORDER_MINUTES must be 1 to 120")
     if not 0 <= settings.session_cache_seconds <= 60:  # revocations must bite within seconds
         raise SettingsError("PUHUI_SESSION_CACHE_SECONDS must be 0 to 60")
     if settings.wechat_appid and not settings.wechat_secret:
         raise SettingsError("PUHUI_WECHAT_APPID is set but PUHUI_WECHAT_SECRET is not")
+    _validate_wechatpay(settings)
     if settings.workers > 1 and not settings.redis_url:
         raise SettingsError(
             "PUHUI_WORKERS > 1 needs PUHUI_REDIS_URL: rate limits and "
@@ -186,3 +217,40 @@ def validate(settings: Settings) -> None:
             )
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
+
+
+_WECHATPAY_LIVE = {
+    "PUHUI_WECHATPAY_MCHID": "wechatpay_mchid",
+    "PUHUI_WECHATPAY_APPID": "wechatpay_appid",
+    "PUHUI_WECHATPAY_MERCHANT_SERIAL": "wechatpay_merchant_serial",
+    "PUHUI_WECHATPAY_MERCHANT_KEY_FILE": "wechatpay_merchant_key_file",
+    "PUHUI_WECHATPAY_PLATFORM_SERIAL": "wechatpay_platform_serial",
+    "PUHUI_WECHATPAY_PLATFORM_KEY_FILE": "wechatpay_platform_key_file",
+    "PUHUI_WECHATPAY_API_V3_KEY": "wechatpay_api_v3_key",
+}
+
+
+def _validate_wechatpay(settings: Settings) -> None:
+    """off, fake (one process, never production) or live (with every credential)."""
+    if settings.wechatpay not in ("off", "fake", "live"):
+        raise SettingsError("PUHUI_WECHATPAY must be off, fake or live")
+    if settings.wechatpay == "fake":
+        if settings.is_production:
+            raise SettingsError("PUHUI_WECHATPAY=fake is refused in production")
+        if settings.workers > 1:  # its orders live in one process's memory
+            raise SettingsError("PUHUI_WECHATPAY=fake needs PUHUI_WORKERS=1")
+    if settings.wechatpay != "live":
+        return
+    missing = [name for name, field in _WECHATPAY_LIVE.items() if not getattr(settings, field)]
+    if missing:
+        raise SettingsError("PUHUI_WECHATPAY=live needs " + ", ".join(missing))
+    key = settings.wechatpay_api_v3_key or ""
+    if len(key.encode()) != 32:
+        raise SettingsError("PUHUI_WECHATPAY_API_V3_KEY must be 32 characters (ASCII)")
+    url = settings.wechatpay_base_url
+    if not re.fullmatch(r"https?://[^\s/?#]+/?", url) or (
+        settings.is_production and not url.startswith("https://")
+    ):
+        raise SettingsError(
+            "PUHUI_WECHATPAY_BASE_URL must be an http(s) origin (https in production)"
+        )
