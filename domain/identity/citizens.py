@@ -29,6 +29,8 @@ async def sign_in(
     if citizen is None:
         citizen = Citizen(id=new_id(), openid_hash=openid_hash, status="active", created_at=now)
         uow.citizens.add(citizen)
+    if citizen.openid_sealed is None:  # WeChat Pay's JSAPI orders name the payer by openid
+        citizen.openid_sealed = protector.encrypt(openid)
     if unionid:
         citizen.unionid_hash = protector.keyed_hash(UNIONID, unionid)
     citizen.last_login_at = now
@@ -64,7 +66,8 @@ async def export(uow: UnitOfWork, citizen_id: str) -> dict[str, Any]:
             "status": citizen.status,
             "created_at": citizen.created_at,
             "last_login_at": citizen.last_login_at,
-            "wechat_openid": "stored only as a keyed hash",
+            "wechat_openid": "stored as a keyed hash, and encrypted to name you as the payer of "
+            "WeChat Pay orders you make",
             "consent": None
             if citizen.consent_version is None
             else {"version": citizen.consent_version, "given_at": citizen.consent_given_at},
@@ -82,6 +85,7 @@ async def erase(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
     if citizen is None or citizen.status != "active":
         raise NotFound("no such citizen")
     citizen.openid_hash = None
+    citizen.openid_sealed = None
     citizen.unionid_hash = None
     citizen.consent_version = None
     citizen.consent_given_at = None

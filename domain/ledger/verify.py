@@ -1,9 +1,10 @@
 """Recompute every chain, balance and trip fingerprint; name the first row that does not match.
 
-Citizens' points accounts and the registry's holding accounts (kind `registry`, tonnes) are
-chains alike. Registry postings are all chained on a holding account, so replaying those chains
-also adds up what went to each system counter account (issuance, transit, retired); the
-registry's own invariants (domain/registry/audit.py) are checked against those sums.
+Citizens' points accounts, the registry's holding accounts (kind `registry`, tonnes) and the
+market's money accounts (kind `money`, fen) are chains alike. Registry postings are all
+chained on a holding account, so replaying those chains also adds up what went to each system
+counter account (issuance, transit, retired); the registry's own invariants
+(domain/registry/audit.py) are checked against those sums.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from contextlib import aclosing
 import msgspec
 
 from domain.ledger.chain import GENESIS, entry_hash, trip_fingerprint
+from domain.market.money import MONEY_KIND
 from domain.persistence.tables import LedgerAccount, Posting, Trip
 from domain.persistence.uow import UnitOfWork
 from domain.registry import audit as registry_audit
@@ -30,6 +32,7 @@ class VerifyReport(msgspec.Struct):
 async def verify_ledger(uow: UnitOfWork) -> VerifyReport:
     accounts = await uow.ledger_audit.citizen_accounts()
     accounts += await uow.ledger_audit.accounts_of_kind(REGISTRY_KIND)
+    accounts += await uow.ledger_audit.accounts_of_kind(MONEY_KIND)
     checked = 0
     sums = registry_audit.Sums()
     for account in accounts:
@@ -91,7 +94,7 @@ async def _verify_chain(
         prev = p.hash
     if account.head_hash != prev or account.entries != seq or account.balance != balance:
         return f"ledger_accounts id={account.id}: cached head/balance differs from its entries", n
-    if registry:
+    if account.kind != "citizen":  # only points come in lots
         return None, n
     lots = await uow.ledger_audit.lots_remaining(account.id)
     if lots != balance:

@@ -7,7 +7,7 @@ see every account.
 
 from __future__ import annotations
 
-from domain.errors import Forbidden, NotFound
+from domain.errors import Conflict, Forbidden, NotFound
 from domain.identity.principal import Principal, Role
 from domain.persistence.tables import RegistryAccount
 from domain.persistence.uow import UnitOfWork
@@ -42,6 +42,12 @@ def check_may_see(principal: Principal, account: RegistryAccount) -> None:
 
 
 def check_may_move(principal: Principal, account: RegistryAccount, *, field: str) -> None:
+    if account.kind == "listing":  # moved only by the market: sold, or returned on withdrawal
+        raise Conflict(
+            f"{field}: these units are listed on the market; withdraw the listing to move them",
+            code="units_listed",
+            field=field,
+        )
     if _member_of(principal, account):
         return
     if account.org_id is None and principal.kind == "staff" and principal.role in STAFF_MOVERS:

@@ -16,12 +16,13 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.identity.principal import Principal
 from domain.ids import new_id
-from domain.persistence.tables import Retirement
+from domain.persistence.tables import RegistryAccount, Retirement
 from domain.persistence.uow import UnitOfWork
 from domain.registry import access, postings, store
 from domain.registry.accounts import RETIRED
 from domain.registry.movements import complete_retirement, release_retirement
 from domain.registry.movements import retire as plan_retire
+from domain.registry.serials import SerialRange
 from domain.registry.transfers import checked_quantity, named_serials
 
 PURPOSES = ("carbon_neutrality", "event", "voluntary", "eco_compensation")
@@ -65,6 +66,38 @@ async def retire(
     named = named_serials(serials)
     holder = await access.account(uow, account, field="account")
     access.check_may_move(principal, holder, field="account")
+    return await retire_held(
+        uow,
+        actor,
+        holder,
+        quantity=quantity,
+        beneficiary=beneficiary,
+        purpose=purpose,
+        details=details,
+        named=named,
+        pending=pending,
+        created_by=access.mover(principal),
+        now=now,
+    )
+
+
+async def retire_held(
+    uow: UnitOfWork,
+    actor: Actor,
+    holder: RegistryAccount,
+    *,
+    quantity: int,
+    beneficiary: str,
+    purpose: str,
+    details: str,
+    created_by: str,
+    now: datetime,
+    named: Sequence[SerialRange] | None = None,
+    pending: bool = False,
+) -> Retirement:
+    """Retire units of `holder` for a caller already allowed to (`retire` checks members; the
+    market retires a citizen's bought units for them as it delivers them)."""
+    beneficiary, details = _checked(beneficiary, purpose, details)
     locked = (await postings.lock_holders(uow, [holder.id], now))[holder.id]
     held = await store.to_spend(uow, holder.id, quantity, named=named is not None)
     plan = plan_retire(
@@ -81,7 +114,7 @@ async def retire(
         status="pending" if pending else "retired",
         serial_ranges=plan.serial_ranges,
         movement_id=new_id(),
-        created_by=access.mover(principal),
+        created_by=created_by,
         created_at=now,
         retired_at=None if pending else now,
     )

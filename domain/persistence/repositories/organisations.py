@@ -76,7 +76,7 @@ class OrganisationRepository:
         stmt = (
             select(RegistryAccount, LedgerAccount.balance)
             .join(LedgerAccount, LedgerAccount.id == RegistryAccount.id)
-            .where(RegistryAccount.org_id == org_id)
+            .where(RegistryAccount.org_id == org_id, RegistryAccount.kind != "listing")
             .order_by(RegistryAccount.id)
         )
         return [(a, int(b)) for a, b in (await self.session.execute(stmt)).all()]

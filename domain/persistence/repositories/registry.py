@@ -68,6 +68,9 @@ class RegistryRepository:
 
     # Issuances
 
+    async def movement(self, movement_id: str) -> RegistryMovement | None:
+        return await self.session.get(RegistryMovement, movement_id)
+
     def add(self, row: Issuance | RegistryMovement | Retirement) -> None:
         self.session.add(row)
 
