@@ -20,6 +20,7 @@ class OperatorKind(StrEnum):
     METRO = "metro"
     BIKESHARE = "bikeshare"
     BUS = "bus"
+    EXCHANGE = "exchange"  # the public resource trading centre: settles deals, has no feed
 
 
 class IssuedKey(msgspec.Struct, frozen=True):
