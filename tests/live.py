@@ -34,9 +34,11 @@ class _Server(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serve(app: Litestar, **options: object) -> AsyncIterator[str]:
-    """Serve `app` until the block ends; yields the base URL. `options` go to uvicorn."""
-    port = free_port()
+async def serve(app: Litestar, port: int | None = None, **options: object) -> AsyncIterator[str]:
+    """Serve `app` until the block ends; yields the base URL. `port`: one chosen beforehand (say
+    with `free_port()`, when the app must know its own address), else a free one. `options` go
+    to uvicorn."""
+    port = port or free_port()
     config: dict[str, object] = {"log_config": None, "timeout_graceful_shutdown": 1, **options}
     server = _Server(
         uvicorn.Config(app, **{**config, "host": "127.0.0.1", "port": port, "lifespan": "on"})
