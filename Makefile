@@ -8,7 +8,7 @@ PG_ADMIN_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 FUZZ_EXAMPLES ?= 100
 
-.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem bench-registry drill fuzz
+.PHONY: run test test-pg lint format install clean bench-ingest bench-redeem bench-registry bench-market drill fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -22,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)  ## migrate a SQLite file under var/, load demo data, serve with dev login
 	$(BIN)/puhui migrate
 	$(BIN)/puhui demo
-	PUHUI_DEV_LOGIN=true $(BIN)/puhui serve
+	PUHUI_DEV_LOGIN=true PUHUI_WECHATPAY=fake $(BIN)/puhui serve
 
 test: $(STAMP)  ## the whole suite on SQLite and in-memory stores
 	$(BIN)/pytest
@@ -50,6 +50,9 @@ bench-redeem: $(STAMP)  ## voucher purchases and counter scans end to end over H
 
 bench-registry: $(STAMP)  ## registry transfers and retirements end to end over HTTP, on PostgreSQL, beside the machine's limits
 	$(BIN)/python -m bench.registry
+
+bench-market: $(STAMP)  ## market orders paid through a fake WeChat Pay and settled by callbacks, on PostgreSQL
+	$(BIN)/python -m bench.market
 
 drill: $(STAMP)  ## fault drill: SIGKILLs and Redis restarts under signed ingest; nothing lost or doubled
 	$(BIN)/python -m bench.drill

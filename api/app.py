@@ -18,6 +18,7 @@ from api import (
     admin,
     auth,
     citizen,
+    exchange,
     expert,
     market,
     merchant,
@@ -30,6 +31,7 @@ from api import (
     web,
 )
 from api import logging as puhui_logging
+from api import payments as payment_callbacks
 from api.client_address import ClientAddressASGI, TrustedProxies
 from api.deps import DEPENDENCIES
 from api.errors import HANDLERS
@@ -40,6 +42,7 @@ from api.services import Services
 from api.settings import Settings
 from domain.clock import utcnow
 from domain.identity.wechat import WeChatLogin
+from integrations.payments.wechatpay.gateway import WeChatPayGateway
 from jobs.scheduler import build_scheduler
 
 VERSION = "0.1.0"
@@ -72,9 +75,14 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Litestar:
+def create_app(
+    settings: Settings,
+    *,
+    wechat: WeChatLogin | None = None,
+    payments: WeChatPayGateway | None = None,
+) -> Litestar:
     puhui_logging.configure(settings.log_level, as_json=settings.log_json)
-    services = Services(settings, wechat=wechat)
+    services = Services(settings, wechat=wechat, payments=payments)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -84,7 +92,11 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
         except Exception:  # the database may come up later; /ready says so, and
             # vouchers answer 409 no_signing_key until an admin rotates the key in
             log.exception("no voucher signing key could be created at start-up")
-        scheduler = build_scheduler(services.db, services.intake) if settings.jobs else None
+        scheduler = (
+            build_scheduler(services.db, services.intake, services.payments)
+            if settings.jobs
+            else None
+        )
         if scheduler is not None:
             scheduler.start()
         try:
@@ -108,6 +120,8 @@ def create_app(settings: Settings, *, wechat: WeChatLogin | None = None) -> Lite
             expert.router,
             registry.router,
             market.router,
+            exchange.router,
+            payment_callbacks.router,
             web.router(settings),
         ],
         dependencies=DEPENDENCIES,

@@ -8,22 +8,28 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from domain.clock import SHANGHAI, utcnow
+from domain.errors import DomainError
+from domain.market.payments import PaymentGateway
 from domain.persistence.uow import Database
 from domain.trips.ingest import Intake
 from jobs import (
     checkpoint,
+    close_orders,
     feed_pull,
     lapse_pending,
     lapse_taps,
     points_expiry,
     prune_nonces,
+    reconcile_payments,
     voucher_expiry,
 )
 
 log = logging.getLogger("puhui.jobs")
 
 
-def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
+def build_scheduler(
+    db: Database, intake: Intake, payments: PaymentGateway | None = None
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=SHANGHAI)
 
     async def close_day() -> None:
@@ -55,6 +61,25 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
         if n := await prune_nonces.run(db, utcnow()):
             log.info("operator nonces pruned", extra={"nonces": n})
 
+    async def close_unpaid() -> None:
+        assert payments is not None
+        counts = await close_orders.run(db, payments, utcnow())
+        if any(counts.values()):
+            log.info("unpaid market orders", extra=counts)
+
+    async def reconcile() -> None:
+        assert payments is not None
+        try:
+            run = await reconcile_payments.run(db, payments, utcnow())
+        except DomainError as exc:  # WeChat Pay unavailable, its bill untrusted: next run
+            log.warning("payments not reconciled", extra={"code": exc.code})
+            return
+        if run is not None:
+            log.info(
+                "payments reconciled",
+                extra={"day": str(run.day), "matched": run.matched, "items": run.items},
+            )
+
     def daily(hour: int, minute: int) -> CronTrigger:
         return CronTrigger(hour=hour, minute=minute, timezone=SHANGHAI)
 
@@ -70,4 +95,8 @@ def build_scheduler(db: Database, intake: Intake) -> AsyncIOScheduler:
     scheduler.add_job(expire_vouchers, hourly(25), id="voucher-expiry", **opts)
     every_ten = CronTrigger(minute="*/10", timezone=SHANGHAI)
     scheduler.add_job(forget_nonces, every_ten, id="prune-nonces", **opts)
+    if payments is not None:
+        every_minute = CronTrigger(minute="*", timezone=SHANGHAI)
+        scheduler.add_job(close_unpaid, every_minute, id="close-orders", **opts)
+        scheduler.add_job(reconcile, daily(10, 30), id="reconcile-payments", **opts)
     return scheduler

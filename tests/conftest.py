@@ -28,6 +28,8 @@ from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from migrations import runner
 
+pytest_plugins = ["tests.payments"]  # the `wechatpay` fixture (a fake WeChat Pay)
+
 PG_ADMIN_URL = os.environ.get("PUHUI_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("PUHUI_TEST_REDIS_URL")
 
@@ -109,19 +111,22 @@ async def redis_url() -> AsyncIterator[str | None]:
 
 PLATFORM_REGISTRY_ACCOUNTS = ("reg:public-behaviour", "reg:buffer")
 SEEDED_METHODOLOGIES = ("00000000000000000000NJGT01", "00000000000000000000NJFC01")
+SEEDED_EVENT_FACTOR_SET = "00000000000000000000EVT001"  # EVT v1, migration 0015
 
 
 def _seeded(table) -> list:
     """Rows the migrations install (default methodology and its review, system accounts, the
-    platform's registry accounts) survive cleaning."""
+    platform's registry accounts, the event factor set EVT v1) survive cleaning."""
     if table.name == "methodology_versions":
         return [table.c.id.not_in(SEEDED_METHODOLOGIES)]
     if table.name == "ledger_accounts":
         return [table.c.kind != "system", table.c.id.not_in(PLATFORM_REGISTRY_ACCOUNTS)]
     if table.name == "registry_accounts":
-        return [table.c.org_id.is_not(None)]
+        return [table.c.id.not_in(PLATFORM_REGISTRY_ACCOUNTS)]
     if table.name == "reviews":
         return [table.c.seed != "migration"]
+    if table.name == "event_factor_sets":
+        return [table.c.id != SEEDED_EVENT_FACTOR_SET]
     return []
 
 

@@ -8,6 +8,7 @@ from api.citizen.bindings import BindingController
 from api.citizen.donations import DonationProjectController, MyDonationController
 from api.citizen.history import HistoryController
 from api.citizen.me import MeController
+from api.citizen.neutrality import NeutralityController
 from api.citizen.offers import OfferController
 from api.citizen.vouchers import VoucherController
 
@@ -21,6 +22,7 @@ router = Router(
         VoucherController,
         DonationProjectController,
         MyDonationController,
+        NeutralityController,
         live.events,
         live.stream,
     ],

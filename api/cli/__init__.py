@@ -31,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
 
     op = sub.add_parser("create-operator", help="create an operator; prints its key secret once")
     op.add_argument("--name", required=True)
-    op.add_argument("--kind", required=True, choices=["metro", "bikeshare", "bus"])
+    op.add_argument("--kind", required=True, choices=["metro", "bikeshare", "bus", "exchange"])
 
     sub.add_parser(
         "verify",
@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     )
     cp = sub.add_parser("checkpoint", help="publish a day's ledger checkpoint (default yesterday)")
     cp.add_argument("--day", type=date.fromisoformat, default=None)
+    rp = sub.add_parser(
+        "reconcile-payments",
+        help="reconcile a day's payments with the WeChat Pay trade bill (default yesterday)",
+    )
+    rp.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
 
     vt = sub.add_parser("verify-token", help="check a voucher token offline (no database)")
     vt.add_argument("token")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from api.services import _live_wechatpay
 from api.settings import Settings, load
 from demo.loader import load_demo, save_credentials
 from domain import errors
@@ -24,7 +25,7 @@ from domain.operators import service as operators
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from domain.vouchers import tokens
-from jobs import checkpoint
+from jobs import checkpoint, reconcile_payments
 from migrations import runner
 
 
@@ -121,6 +122,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
             raise CommandError("another process is publishing that checkpoint")
         print(f"checkpoint {row.day}: {row.merkle_root} ({row.accounts} accounts)")
         return 0
+    if args.command == "reconcile-payments":
+        return await _reconcile_payments(settings, db, args.day)
     if args.command == "demo":
         async with db.unit_of_work() as uow:
             credentials = await load_demo(uow, DataProtector(settings.data_key), args.out)
@@ -156,6 +159,28 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
         print(f"key id: {key.key_id}\nsecret: {key.secret}   (shown once)")
         return 0
     raise CommandError(f"unknown command {args.command}")
+
+
+async def _reconcile_payments(settings: Settings, db: Database, day: date | None) -> int:
+    """The job's reconciliation, now, against the live WeChat Pay merchant of the settings."""
+    if settings.wechatpay != "live":
+        raise CommandError(
+            f"PUHUI_WECHATPAY={settings.wechatpay}: only a live merchant's bills can be reconciled "
+            "from here (the in-process fake's are reconciled through the service: "
+            "POST /v1/admin/payment-reconciliation/runs)"
+        )
+    gateway = _live_wechatpay(settings)
+    try:
+        run = await reconcile_payments.run(db, gateway, utcnow(), day, by=CLI.id)
+    finally:
+        await gateway.aclose()
+    if run is None:
+        raise CommandError("another process is reconciling payments; try again")
+    print(
+        f"reconciliation {run.day}: {run.bill_rows} bill lines, {run.our_rows} of ours, "
+        f"{run.matched} matched, {run.items} items"
+    )
+    return 0
 
 
 async def _verify(db: Database) -> int:

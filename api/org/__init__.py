@@ -2,8 +2,16 @@
 
 from litestar import Router
 
-from api.org import members, projects, reports
+from api.org import events, listings, members, orders, projects, reports
 
 router = Router(
-    path="/", route_handlers=[*members.CONTROLLERS, *projects.CONTROLLERS, *reports.CONTROLLERS]
+    path="/",
+    route_handlers=[
+        *members.CONTROLLERS,
+        *projects.CONTROLLERS,
+        *reports.CONTROLLERS,
+        *events.CONTROLLERS,
+        *listings.CONTROLLERS,
+        *orders.CONTROLLERS,
+    ],
 )

@@ -2,7 +2,7 @@
 
 from litestar import Router
 
-from api.public import certificates, org_applications, projects, units
+from api.public import certificates, events, market, org_applications, projects, units
 from api.public.disclosure import PublicController
 
 router = Router(
@@ -13,5 +13,7 @@ router = Router(
         *projects.CONTROLLERS,
         *units.CONTROLLERS,
         *certificates.CONTROLLERS,
+        *events.CONTROLLERS,
+        *market.CONTROLLERS,
     ],
 )

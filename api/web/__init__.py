@@ -6,10 +6,13 @@ from litestar import Router
 
 from api.settings import Settings
 from api.web.dev import DemoController
+from api.web.dev_payments import DevPaymentsController
 from api.web.pages import PagesController, static_router
 
 
 def router(settings: Settings) -> Router:
-    """The pages and their assets; with dev login on, also the demo's signed operator requests."""
+    """The pages and their assets; with dev login on, the demo's signed operator requests; with
+    the fake WeChat Pay, its payer."""
     demo = [DemoController] if settings.dev_login else []
-    return Router(path="/", route_handlers=[PagesController, static_router, *demo])
+    payer = [DevPaymentsController] if settings.wechatpay == "fake" else []  # the fake's payer
+    return Router(path="/", route_handlers=[PagesController, static_router, *demo, *payer])

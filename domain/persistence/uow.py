@@ -25,6 +25,8 @@ from domain.persistence.repositories.checkpoints import CheckpointRepository
 from domain.persistence.repositories.citizens import CitizenRepository
 from domain.persistence.repositories.dashboard import DashboardRepository
 from domain.persistence.repositories.donations import DonationRepository
+from domain.persistence.repositories.events import EventRepository
+from domain.persistence.repositories.exchange import ExchangeRepository
 from domain.persistence.repositories.experts import ExpertRepository
 from domain.persistence.repositories.feeds import FeedRepository
 from domain.persistence.repositories.files import FileRepository
@@ -41,6 +43,7 @@ from domain.persistence.repositories.offers import OfferRepository
 from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.organisations import OrganisationRepository
 from domain.persistence.repositories.projects import ProjectRepository
+from domain.persistence.repositories.reconciliation import ReconciliationRepository
 from domain.persistence.repositories.registry import RegistryRepository
 from domain.persistence.repositories.registry_public import RegistryPublicRepository
 from domain.persistence.repositories.staff import StaffRepository
@@ -103,7 +106,10 @@ class UnitOfWork(ABC):
     registry_public: RegistryPublicRepository
     aggregations: AggregationRepository
     market: MarketRepository
+    exchange: ExchangeRepository
     certificates: CertificateRepository
+    carbon_events: EventRepository
+    reconciliation: ReconciliationRepository
     events: list[Event]
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
@@ -154,7 +160,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.registry_public = RegistryPublicRepository(session)
         self.aggregations = AggregationRepository(session)
         self.market = MarketRepository(session)
+        self.exchange = ExchangeRepository(session)
         self.certificates = CertificateRepository(session)
+        self.carbon_events = EventRepository(session)
+        self.reconciliation = ReconciliationRepository(session)
         self.events = []
 
     async def flush(self) -> None:

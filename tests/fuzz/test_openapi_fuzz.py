@@ -50,6 +50,7 @@ from integrations.wechat.fake import FakeWeChatServer
 from tests.economy import give_points, make_offer
 from tests.fuzz.conftest import FuzzTally
 from tests.helpers import PASSWORD, import_demo_network, make_merchant, make_operator, make_staff
+from tests.payments import gateway_for
 from tests.registry_world import make_member, make_org
 
 EXAMPLES = int(os.environ.get("PUHUI_FUZZ_EXAMPLES", "15"))
@@ -77,10 +78,11 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "/v1/dev/",
         "/v1/org-applications",
         "/v1/market/",
+        "/v1/payments/",  # WeChat Pay's callbacks: unsigned requests must be refused, never 5xx
     ),
     "merchant": ("/v1/merchant/", "/v1/merchant-applications/"),
     "admin": ("/v1/admin/",),
-    "operator": ("/v1/operators/",),
+    "operator": ("/v1/operators/", "/v1/exchange/"),  # the trading centre signs as operators do
     "org": ("/v1/org/", "/v1/registry/"),
     "verifier": ("/v1/verifier/",),
     "expert": ("/v1/expert/",),
@@ -103,7 +105,8 @@ class OperatorSigning(requests.auth.AuthBase):
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         path = r.path_url
-        operator_id = path.split("/")[3] if path.startswith("/v1/operators/") else ""
+        signed = path.startswith(("/v1/operators/", "/v1/exchange/"))
+        operator_id = path.split("/")[3] if signed else ""
         key_id, secret = self.keys.get(operator_id, next(iter(self.keys.values())))
         body = r.body or b""
         body = body.encode() if isinstance(body, str) else body
@@ -296,17 +299,21 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
                 await import_demo_network(db, op)
             keys[op] = (key_id, secret)
         client.auth = OperatorSigning(keys)
-        run.known, run.only_known = {"operator_id": list(keys)}, True
+        exchange, key_id, secret = await make_operator(db, protector, "exchange")
+        keys[exchange] = (key_id, secret)
+        run.known = {"operator_id": [k for k in keys if k != exchange], "exchange_id": [exchange]}
+        run.only_known = True
 
 
 @pytest.fixture
-def fuzzed_app(settings) -> Iterator[Any]:
-    """The app the suite's fixtures configure, with WeChat login through the local fake."""
+def fuzzed_app(settings, wechatpay) -> Iterator[Any]:
+    """The app the suite's fixtures configure, with WeChat login and WeChat Pay through the
+    local fakes."""
     with FakeWeChatServer(appid="wx-fuzz", secret="wx-secret") as fake:
         wechat = WeChatClient(
             appid="wx-fuzz", secret="wx-secret", base_url=fake.base_url, backoff=0
         )
-        yield create_app(settings, wechat=wechat)
+        yield create_app(settings, wechat=wechat, payments=gateway_for(wechatpay, "http://fuzz"))
 
 
 def test_every_operation_has_an_audience(fuzzed_app) -> None:

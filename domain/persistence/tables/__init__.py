@@ -6,6 +6,8 @@ from domain.persistence.tables.bindings import Binding, BindingCode
 from domain.persistence.tables.certificates import CertificateKey
 from domain.persistence.tables.citizens import Citizen
 from domain.persistence.tables.donations import Donation, DonationProject
+from domain.persistence.tables.events import CarbonEvent, EventFactorSet, EventRetirement
+from domain.persistence.tables.exchange import ExchangeDeal
 from domain.persistence.tables.experts import Expert, Review, ReviewSeat
 from domain.persistence.tables.feeds import FeedPull, OperatorFeed
 from domain.persistence.tables.files import StoredFile
@@ -17,7 +19,12 @@ from domain.persistence.tables.ledger import (
     PointsLot,
     Posting,
 )
-from domain.persistence.tables.market import ReferencePrice
+from domain.persistence.tables.market import (
+    Listing,
+    MarketOrder,
+    PaymentNoticeRecord,
+    ReferencePrice,
+)
 from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
 from domain.persistence.tables.networks import OperatorNetwork
@@ -26,6 +33,7 @@ from domain.persistence.tables.offers import Offer
 from domain.persistence.tables.operators import Operator, OperatorKey
 from domain.persistence.tables.organisations import Organisation, OrgApplication
 from domain.persistence.tables.projects import MonitoringReport, Project, ProjectDocument
+from domain.persistence.tables.reconciliation import ReconciliationItem, ReconciliationRun
 from domain.persistence.tables.registry import (
     Aggregation,
     Issuance,
@@ -51,17 +59,23 @@ __all__ = [
     "AuditEntry",
     "Binding",
     "BindingCode",
+    "CarbonEvent",
     "CertificateKey",
     "Checkpoint",
     "Citizen",
     "CitizenDay",
     "Donation",
     "DonationProject",
+    "EventFactorSet",
+    "EventRetirement",
+    "ExchangeDeal",
     "Expert",
     "FeedPull",
     "IdempotencyRecord",
     "Issuance",
     "LedgerAccount",
+    "Listing",
+    "MarketOrder",
     "Merchant",
     "MethodologyVersion",
     "MonitoringReport",
@@ -74,10 +88,13 @@ __all__ = [
     "OperatorNonce",
     "OrgApplication",
     "Organisation",
+    "PaymentNoticeRecord",
     "PointsLot",
     "Posting",
     "Project",
     "ProjectDocument",
+    "ReconciliationItem",
+    "ReconciliationRun",
     "RedemptionConflict",
     "ReferencePrice",
     "RefreshFamily",
