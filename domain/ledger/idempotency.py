@@ -34,7 +34,8 @@ def request_hash(scope: str, body: Any) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def _checked(key: str | None) -> str:
+def checked_key(key: str | None) -> str:
+    """The Idempotency-Key as sent, stripped; 422 when missing, too long or unprintable."""
     if key is None or not key.strip():
         raise InvalidInput(
             "this write needs an Idempotency-Key header", code="idempotency_key_missing"
@@ -55,7 +56,7 @@ async def begin(
 
     The same key with a different request is refused (422 `idempotency_key_reused`).
     """
-    key = _checked(key)
+    key = checked_key(key)
     if await uow.idempotency.claim(owner, key, digest, now):
         return None
     record = await uow.idempotency.get(owner, key)
@@ -72,4 +73,4 @@ async def finish(
     uow: UnitOfWork, owner: str, key: str | None, status_code: int, response: Any
 ) -> None:
     """Store the answer to replay (same transaction as the write)."""
-    await uow.idempotency.answer(owner, _checked(key), status_code, response)
+    await uow.idempotency.answer(owner, checked_key(key), status_code, response)

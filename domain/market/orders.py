@@ -21,7 +21,7 @@ import msgspec
 from domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from domain.identity.principal import Principal
 from domain.ids import new_id
-from domain.ledger.idempotency import request_hash
+from domain.ledger.idempotency import checked_key, request_hash
 from domain.market.payments import PaymentGateway
 from domain.market.pricing import amount, fee
 from domain.persistence.tables import MarketOrder
@@ -31,7 +31,6 @@ from domain.registry.accounts import org_account_id
 from domain.registry.transfers import checked_quantity
 
 Channel = Literal["native", "jsapi"]
-MAX_KEY = 128
 
 
 def key_owner(principal: Principal) -> str:
@@ -78,7 +77,7 @@ async def place(
     now: datetime,
 ) -> tuple[MarketOrder, bool]:
     """The order and whether it was made now (False: the key's earlier order, replayed)."""
-    key = _checked_key(idempotency_key)
+    key = checked_key(idempotency_key)
     checked_quantity(quantity)
     if channel == "jsapi" and not buyer.payer_openid:
         raise InvalidInput(
@@ -183,20 +182,6 @@ def _replayed(order: MarketOrder, digest: str) -> MarketOrder:
             "this order is still being prepared; ask again in a moment", code="order_in_progress"
         )
     return order
-
-
-def _checked_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise InvalidInput(
-            "this write needs an Idempotency-Key header", code="idempotency_key_missing"
-        )
-    key = key.strip()
-    if len(key) > MAX_KEY or not key.isprintable():
-        raise InvalidInput(
-            f"Idempotency-Key must be printable and at most {MAX_KEY} characters",
-            code="idempotency_key_invalid",
-        )
-    return key
 
 
 async def buyer_order(uow: UnitOfWork, principal: Principal, order_id: str) -> MarketOrder:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, select, update
+from sqlalchemy import case, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.dialect import insert_one
+from domain.persistence.repositories.buckets import day_totals
 from domain.persistence.tables import ExchangeDeal
 
 DEALS = ExchangeDeal.__table__
@@ -67,15 +68,4 @@ class ExchangeRepository:
             .where(ExchangeDeal.dealt_at >= bounds[0], ExchangeDeal.dealt_at < bounds[-1])
             .subquery()
         )
-        stmt = select(
-            inner.c.bucket,
-            func.sum(inner.c.quantity),
-            func.count(),
-            func.sum(inner.c.amount),
-            func.max(inner.c.price),
-            func.min(inner.c.price),
-        ).group_by(inner.c.bucket)
-        return [
-            (int(b), int(q), int(n), int(a), int(hi), int(lo))
-            for b, q, n, a, hi, lo in await self.session.execute(stmt)
-        ]
+        return await day_totals(self.session, inner)

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.dialect import insert_one
+from domain.persistence.repositories.buckets import day_totals
 from domain.persistence.tables import (
     Listing,
     MarketOrder,
@@ -284,18 +285,7 @@ class MarketRepository:
             )
             .subquery()
         )
-        stmt = select(
-            inner.c.bucket,
-            func.sum(inner.c.quantity),
-            func.count(),
-            func.sum(inner.c.amount),
-            func.max(inner.c.price),
-            func.min(inner.c.price),
-        ).group_by(inner.c.bucket)
-        return [
-            (int(b), int(q), int(n), int(a), int(hi), int(lo))
-            for b, q, n, a, hi, lo in await self.session.execute(stmt)
-        ]
+        return await day_totals(self.session, inner)
 
     async def money_in_out(self, account_id: str) -> tuple[int, int]:
         """All a money account ever received, and all it ever gave (fen)."""
