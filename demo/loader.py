@@ -1,7 +1,8 @@
 """Demo data for `make run`: an admin, three operators (the metro one with the Nanjing demo
 network), an alliance merchant with a store, a cashier and three live offers, a tree-planting
 donation project, and the registry's world (demo/registry.py: organisations, experts, a
-forest-carbon project issued, transferred and partly retired).
+forest-carbon project issued, transferred and partly retired, citizens' metro journeys of the
+previous month aggregated and issued, and two market listings).
 
 Idempotent: a second run keeps existing accounts and, if var/demo.json was lost, issues fresh
 passwords and keys (the old ones cannot be read back: passwords are hashed).
@@ -104,6 +105,7 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
         )
 
     ops = []
+    metro_id = ""
     for name, kind in OPERATORS:
         op = await uow.operators.by_name(name)
         if op is None:
@@ -112,6 +114,8 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
             key = await operators.rotate_key(
                 uow, protector, CLI, op.id, revoke_others=True, now=now
             )
+        if kind is operators.OperatorKind.METRO:
+            metro_id = op.id
         if kind is operators.OperatorKind.METRO and await uow.networks.get(op.id) is None:
             await import_network(
                 uow,
@@ -131,7 +135,12 @@ async def _create_or_refresh(uow: UnitOfWork, protector: DataProtector) -> dict[
             }
         )
     registry = await load_registry(
-        uow, await _staff_actor(uow, "operations"), await _staff_actor(uow, "admin"), now
+        uow,
+        protector,
+        await _staff_actor(uow, "operations"),
+        await _staff_actor(uow, "admin"),
+        now,
+        metro_id=metro_id,
     )
     return {
         "staff": accounts,
@@ -208,3 +217,6 @@ def _print(data: dict[str, Any]) -> None:
     if "retirement" in registry:
         page = registry["retirement"]["page"]
         print(f"  a retirement's public page: {data.get('base_url', '')}{page}")
+    if "neutrality_listing" in registry:
+        listing = registry["neutrality_listing"]["listing_id"]
+        print(f"  citizens' reductions for sale: listing {listing} (go carbon neutral on the H5)")

@@ -1,7 +1,9 @@
 """The registry's demo world, made through the same use cases the HTTP API calls: five experts,
 a verifier, a forest farm with a registered forest-carbon project (NJ-FC), its verified 2024
 report issued four-eyes, a transfer to an event organiser, and the event's retirement with its
-certificate, and the market's reference price. Loaded once; a later `puhui demo` that must
+certificate, the market's reference price and two listings: 300 t of the forest farm's units,
+and the citizens' aggregated reductions of the previous month (demo/citizens_aggregate.py), which
+citizens buy from on the H5 to go carbon neutral. Loaded once; a later `puhui demo` that must
 re-issue credentials gives the demo's registry accounts fresh passwords.
 """
 
@@ -11,17 +13,20 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from demo.citizens_aggregate import load_citizens_aggregate
 from domain.clock import shanghai_date
+from domain.crypto import DataProtector
 from domain.experts import opinions, pool
 from domain.governance.audit import CLI, Actor
 from domain.identity.passwords import hash_password
 from domain.identity.principal import Principal, Role
-from domain.market import prices
+from domain.market import listings, prices
 from domain.organisations import applications
 from domain.persistence.tables import Staff
 from domain.persistence.uow import UnitOfWork
 from domain.projects import drafts, monitoring, validation, verification
 from domain.registry import issuance, retirements, transfers
+from domain.registry.accounts import PUBLIC_BEHAVIOUR
 from domain.registry.uscc import check_character, organisation_check_character
 
 EXPERTS = [
@@ -60,8 +65,17 @@ def _as_member(member: Staff) -> tuple[Principal, Actor]:
     return principal, Actor(id=member.id, role=role.value)
 
 
-async def load_registry(uow: UnitOfWork, ops: Actor, admin: Actor, now: datetime) -> dict:
-    """The registry demo (once); afterwards fresh passwords for its accounts."""
+async def load_registry(
+    uow: UnitOfWork,
+    protector: DataProtector,
+    ops: Actor,
+    admin: Actor,
+    now: datetime,
+    *,
+    metro_id: str,
+) -> dict:
+    """The registry demo (once); afterwards fresh passwords for its accounts. `metro_id` is the
+    demo's metro operator, whose network the citizens ride."""
     if await uow.organisations.by_uscc(ORGS[0][2]) is not None:
         return await _refresh(uow)
     experts = [
@@ -99,6 +113,20 @@ async def load_registry(uow: UnitOfWork, ops: Actor, admin: Actor, now: datetime
         source="全国碳市场收盘价 national ETS closing price (demo)",
         now=now,
     )
+    seller, seller_actor = _as_member(members["enterprise"][0])
+    await listings.list_units(  # a listing to buy from on /org (paid through the fake WeChat Pay)
+        uow,
+        seller,
+        seller_actor,
+        account=f"reg:{seller.org_id}",
+        quantity=300,
+        price_fen_per_t=9_500,
+        band_percent=10,
+        now=now,
+    )
+    citizens = await load_citizens_aggregate(  # the listing citizens go carbon neutral from
+        uow, protector, metro_id=metro_id, ops=ops, admin=admin, now=now
+    )
     return _credentials(
         [(m.username, password, m.role) for m, password in members.values()],
         [
@@ -106,6 +134,7 @@ async def load_registry(uow: UnitOfWork, ops: Actor, admin: Actor, now: datetime
             for e, (_, _, username) in zip(experts, EXPERTS, strict=True)
         ],
         retirement,
+        citizens.listing_id,
     )
 
 
@@ -215,7 +244,12 @@ async def _refresh(uow: UnitOfWork) -> dict:
         if events
         else []
     )
-    return _credentials(accounts, experts, retired[0].id if retired else None)
+    return _credentials(
+        accounts,
+        experts,
+        retired[0].id if retired else None,
+        await uow.market.cheapest_open(PUBLIC_BEHAVIOUR, 1),
+    )
 
 
 def _new_password(account: Staff) -> str:
@@ -228,6 +262,7 @@ def _credentials(
     members: list[tuple[str, str, str]],
     experts: list[tuple[str, str, str | None]],
     retirement_id: str | None,
+    neutrality_listing_id: str | None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "members": [{"username": u, "password": p, "role": r} for u, p, r in members],
@@ -239,5 +274,10 @@ def _credentials(
             "page": f"/registry/retirements/{retirement_id}",
             "certificate_pdf": f"/v1/public/retirements/{retirement_id}/certificate.pdf",
             "certificate_json": f"/v1/public/retirements/{retirement_id}/certificate.json",
+        }
+    if neutrality_listing_id:  # the cheapest open listing of the citizens' reductions
+        out["neutrality_listing"] = {
+            "listing_id": neutrality_listing_id,
+            "account": PUBLIC_BEHAVIOUR,
         }
     return out

@@ -1,6 +1,7 @@
 """The registry section of the staff dashboard (/admin) in headless Chromium: a monitoring report
 assigned to a verifier, whose member files the opinion on /org; the issuance proposed by one
-staff member, refused to the same one and approved by another; an aggregation reconciled; the
+staff member, refused to the same one and approved by another; the demo's aggregation of last
+month reconciled, and aggregating it (or an earlier month) again refused on the form; the
 expert pool and a review with its panel and seed. 360 px phones, nothing from another origin."""
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ import uuid
 
 import httpx
 
+from demo.citizens_aggregate import previous_month
+from domain.clock import shanghai_date, utcnow
 from tests.browser.conftest import PHONE, OffSite
 from tests.helpers import PASSWORD
+from tests.integration.test_demo_registry import CITIZENS_T
 from tests.registry_units import NJ_FC_V1, verified_report
 from tests.registry_world import make_member, make_org
 
@@ -119,18 +123,24 @@ async def test_aggregations_experts_and_reviews(live, demo, browser, shots) -> N
     admin = next(s for s in demo["staff"] if s["role"] == "admin")
     desk, page, (off_site, errors) = await _admin(browser, live, admin)
 
-    # an aggregation of a past month, reconciled with the citizens' ledger
-    await page.select_option("#agg-form-kind", "month")
-    await page.fill("#agg-form-month", "2025-01")
-    await page.click("#agg-form button[type=submit]")
-    row = page.locator("#aggregations-list li[data-aggregation]", has_text="2025-01-01")
+    # the demo's aggregation of last month (issued and listed already), reconciled with the
+    # citizens' ledger; that month again is refused on the form, and so is an earlier one (the
+    # demo's carried remainder would no longer follow it)
+    start, end = previous_month(shanghai_date(utcnow()))
+    row = page.locator("#aggregations-list li[data-aggregation]", has_text=start.isoformat())
     await row.wait_for()
+    assert await row.locator(".pill.tonnes").inner_text() == f"{CITIZENS_T} t"
+    assert await row.locator("button.propose").count() == 0
     await row.locator("button.reconcile").click()
     await row.locator('.recon[data-reconciles="true"]').wait_for()
-    # the same period twice is refused, on the form
-    await page.fill("#agg-form-month", "2025-01")
-    await page.click("#agg-form button[type=submit]")
-    await page.locator("#agg-form .form-err:not(:empty)").wait_for()
+    await page.select_option("#agg-form-kind", "month")
+    for month, refusal in (
+        (start.strftime("%Y-%m"), f"{start.isoformat()}..{end.isoformat()} is already aggregated"),
+        ("2025-01", "carried remainder would no longer follow"),
+    ):
+        await page.fill("#agg-form-month", month)
+        await page.click("#agg-form button[type=submit]")
+        await page.locator("#agg-form .form-err", has_text=refusal).wait_for()
 
     # an expert with an account: the password is shown once
     field = f"hydrology-{uuid.uuid4().hex[:6]}"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import func, select
+
+from demo.citizens_aggregate import DAYS, RIDERS
 from demo.loader import load_demo, save_credentials
 from domain.crypto import DataProtector
+from domain.persistence.tables import Aggregation, Citizen, Listing, Trip
 
 
 async def _load(db, protector, out) -> None:
@@ -38,3 +42,12 @@ async def test_the_demo_loads_offers_a_store_and_a_donation_project(client, db, 
     async with db.unit_of_work() as uow:
         account = await uow.staff.by_username("cashier")
         assert account.store_id is not None
+        counted = [
+            (await uow.session.execute(select(func.count()).select_from(table))).scalar_one()
+            for table in (Citizen, Trip, Aggregation, Listing)
+        ]
+    # three runs: the demo riders, their month's journeys, its aggregation and the two listings
+    # (the forest farm's and the citizens') exist once
+    assert counted == [RIDERS, RIDERS * DAYS * 2, 1, 2]
+    listings = (await client.get("/v1/market/listings")).json()
+    assert sorted(x["price_fen_per_t"] for x in listings) == [9_200, 9_500]
