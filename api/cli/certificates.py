@@ -68,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     for label in document.serial_ranges:
         print(f"serial_range: {label}")
     print(f"page: {document.page_url}")
+    if (event := document.event) is not None:
+        print(f"event: {event.name} ({event.organiser}), {event.starts_at} .. {event.ends_at}")
+        print(f"event_footprint: {event.footprint_kg} kg CO2e, {event.tonnes_required} t to retire")
+        print(f"event_factors: {event.factor_set} v{event.factor_set_version}")
+        print(f"event_page: {event.page_url}")
     print(f"keys: {source}")
     print("OK")
     return 0

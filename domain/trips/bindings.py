@@ -23,8 +23,8 @@ async def issue_code(
 ) -> BindingCode:
     await active(uow, citizen_id)
     operator = await uow.operators.get(operator_id)
-    if operator is None or not operator.active:
-        raise NotFound("no such operator", code="operator_not_found")
+    if operator is None or not operator.active or operator.kind == "exchange":
+        raise NotFound("no such operator", code="operator_not_found")  # an exchange has no riders
     for _ in range(5):
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         if await uow.bindings.code(operator_id, code) is None:

@@ -82,6 +82,12 @@ async def test_codes_are_per_operator(client, db, settings, metro) -> None:
     assert_problem(await _code(client, citizen, "01NOPE"), 404, "operator_not_found")
 
 
+async def test_the_trading_centre_has_no_riders_to_link(client, db, settings) -> None:
+    exchange = await make_operator(db, DataProtector(settings.data_key), "exchange")
+    citizen = await citizen_login(client)
+    assert_problem(await _code(client, citizen, exchange[0]), 404, "operator_not_found")
+
+
 async def test_an_account_belongs_to_one_citizen(client, db, metro) -> None:
     alice, bob = await citizen_login(client), await citizen_login(client)
     await link_account(client, alice, metro, "shared-card")

@@ -9,6 +9,7 @@ import io
 import pypdf
 from sqlalchemy import select
 
+from api.cli import main
 from domain.certificates.verify import read_keys, verify_certificate
 from domain.identity.principal import Role
 from domain.persistence.tables import AuditEntry
@@ -210,3 +211,24 @@ async def test_the_certificates_of_an_event_name_it_and_verify(client, db, setti
     text = text.replace("\n", "")
     for expected in (event["name"], "31330 千克", "EVT v1", "32 吨", f"{units.prefix}-69-100"):
         assert expected in text, expected
+
+
+async def test_verify_certificate_prints_the_event(client, db, tmp_path, capsys) -> None:
+    org = await make_org(db, name="南京市马拉松组委会")
+    member = await org_login(client, db, org.id)
+    await issued_units(db, org, 100, vintage=2025)
+    event = await enter(client, member)
+    done = (await neutralise(client, member, event["event_id"], {"account": org.account_id})).json()
+    cert, keys = tmp_path / "certificate.json", tmp_path / "keys.json"
+    cert.write_bytes(
+        (
+            await client.get(f"/v1/public/retirements/{done['retirement_id']}/certificate.json")
+        ).content
+    )
+    keys.write_bytes((await client.get("/v1/public/certificate-keys")).content)
+    assert main(["verify-certificate", str(cert), "--keys", str(keys)]) == 0
+    out = capsys.readouterr().out
+    assert f"event: {event['name']} (南京市马拉松组委会)" in out
+    assert "event_footprint: 31330 kg CO2e, 32 t to retire" in out
+    assert "event_factors: EVT v1" in out
+    assert out.rstrip().endswith("OK")

@@ -86,6 +86,7 @@ class MarketOrder(Base):
         CheckConstraint("quantity > 0 AND amount_fen > 0 AND fee_fen >= 0", name="amounts"),
         UniqueConstraint("key_owner", "idempotency_key"),
         Index("ix_market_orders_status_expires", "status", "expires_at"),
+        Index("ix_market_orders_status_paid", "status", "paid_at"),  # the public market's days
         Index("ix_market_orders_buyer_created", "buyer_account", "created_at"),
         Index("ix_market_orders_listing", "listing_id"),
     )
