@@ -10,7 +10,7 @@ from litestar import Controller, get
 
 from api import cursors
 from api.schemas import CURSOR, LIMIT, Page, page_of
-from domain.persistence.tables import Issuance
+from domain.persistence.tables import CarbonEvent, Issuance
 from domain.persistence.uow import UnitOfWork
 from domain.registry import history, public
 
@@ -27,6 +27,17 @@ class IssuanceOut(msgspec.Struct):
     issued_at: datetime
 
 
+class RetirementEventOut(msgspec.Struct):
+    """The carbon-neutral event a retirement was made for."""
+
+    event_id: str
+    name: str
+    footprint_kg: int
+    factor_set: str  # e.g. "EVT v1"
+    tonnes_required: int
+    url: str  # its public record
+
+
 class RetirementOut(msgspec.Struct):
     retirement_id: str
     account_id: str
@@ -40,6 +51,7 @@ class RetirementOut(msgspec.Struct):
     retired_at: datetime
     certificate_url: str
     certificate_json_url: str
+    event: RetirementEventOut | None = None  # one retirement's view only (not the list)
 
 
 class HoldingOut(msgspec.Struct):
@@ -102,6 +114,18 @@ def _retirement(p: public.PublicRetirement) -> RetirementOut:
         retired_at=r.retired_at,  # type: ignore[arg-type]  # set when retired
         certificate_url=f"{base}/certificate.pdf",
         certificate_json_url=f"{base}/certificate.json",
+        event=None if p.event is None else _event(p.event),
+    )
+
+
+def _event(e: CarbonEvent) -> RetirementEventOut:
+    return RetirementEventOut(
+        event_id=e.id,
+        name=e.name,
+        footprint_kg=e.footprint_kg,
+        factor_set=f"{e.factor_set_code} v{e.factor_set_version}",
+        tonnes_required=e.tonnes_required,
+        url=f"/v1/public/events/{e.id}",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import msgspec
 
 from domain.errors import InvalidInput, NotFound
-from domain.persistence.tables import Issuance, Retirement
+from domain.persistence.tables import CarbonEvent, Issuance, Retirement
 from domain.persistence.uow import UnitOfWork
 from domain.registry.serials import Issuance as Prefix
 from domain.registry.serials import SerialRange, parse_serial, serial_label
@@ -21,6 +21,7 @@ class PublicRetirement(msgspec.Struct, frozen=True, kw_only=True):
     retirement: Retirement
     organisation: str | None  # the holding organisation's name (None: a platform account)
     project_codes: list[str]
+    event: CarbonEvent | None = None  # the carbon-neutral event it was made for, if any
 
 
 def prefix_of(issuance: Issuance) -> Prefix:
@@ -56,7 +57,9 @@ async def retirement(uow: UnitOfWork, retirement_id: str) -> PublicRetirement:
     row = await uow.registry_public.retirement(retirement_id)
     if row is None or row[0].status != "retired":
         raise NotFound("no such retirement", code="retirement_not_found")
-    return _public(*row)
+    found = _public(*row)
+    event = await uow.carbon_events.of_retirement(retirement_id)
+    return msgspec.structs.replace(found, event=event) if event is not None else found
 
 
 def _public(r: Retirement, organisation: str | None) -> PublicRetirement:

@@ -226,6 +226,15 @@ async def test_verify_certificate_prints_the_event(client, db, tmp_path, capsys)
         ).content
     )
     keys.write_bytes((await client.get("/v1/public/certificate-keys")).content)
+    shown = (await client.get(f"/v1/public/retirements/{done['retirement_id']}")).json()
+    assert shown["event"] == {
+        "event_id": event["event_id"],
+        "name": event["name"],
+        "footprint_kg": 31_330,
+        "factor_set": "EVT v1",
+        "tonnes_required": 32,
+        "url": f"/v1/public/events/{event['event_id']}",
+    }
     assert main(["verify-certificate", str(cert), "--keys", str(keys)]) == 0
     out = capsys.readouterr().out
     assert f"event: {event['name']} (南京市马拉松组委会)" in out

@@ -5,6 +5,7 @@
   const { $, t } = PH;
   Object.assign(PH.messages.zh, {
     "lang.switch": "EN", title: "碳普惠减排量注销记录", heading: "注销证明", loading: "加载中…",
+    "f.event": "碳中和活动", "event.fact": "碳足迹 {kg} 千克，需注销 {t} 吨（排放因子 {set}）",
     "f.id": "注销编号", "f.beneficiary": "受益方", "f.purpose": "用途", "f.details": "说明",
     "f.quantity": "数量（吨二氧化碳当量）", "f.date": "注销时间", "f.holder": "注销方",
     "f.projects": "项目", serials: "注销序列号", docs: "证书", pdf: "下载 PDF 证书",
@@ -16,6 +17,7 @@
   });
   Object.assign(PH.messages.en, {
     "lang.switch": "中文", title: "Carbon inclusion retirement", heading: "Certificate of retirement",
+    "f.event": "Carbon-neutral event", "event.fact": "footprint {kg} kg, {t} t to retire (factors {set})",
     loading: "Loading…", "f.id": "Retirement ID", "f.beneficiary": "Beneficiary",
     "f.purpose": "Purpose", "f.details": "Details", "f.quantity": "Quantity (tCO2e)",
     "f.date": "Retired at", "f.holder": "Retired by", "f.projects": "Projects",
@@ -36,6 +38,13 @@
     $("#f-beneficiary").textContent = r.beneficiary || "";
     $("#f-purpose").textContent = r.purpose ? t("p." + r.purpose) : "";
     $("#f-details").textContent = r.details || "—";
+    if (r.event) {
+      const e = r.event;
+      $("#f-event").replaceChildren(PH.el("a", { href: e.url }, e.name), " · " + t("event.fact", {
+        kg: e.footprint_kg, t: e.tonnes_required, set: e.factor_set }));
+      $("#f-event").hidden = false;
+      $("#f-event-label").hidden = false;
+    }
     $("#f-quantity").textContent = String(r.quantity);
     $("#f-date").textContent = r.retired_at ? new Date(r.retired_at).toLocaleString(
       PH.lang === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai" }) : "";
