@@ -110,10 +110,8 @@ class NeutralityController(Controller):
         now: datetime,
     ) -> NeutralityOrderOut:
         order = await personal.citizen_order(uow, principal.id, order_id)
-        if order.status == "pending" and services.payments is not None:
-            status = await services.payments.status(order.id)
-            if await delivery.settle_status(uow, status, now) is not None:
-                order = await personal.citizen_order(uow, principal.id, order_id)
+        if await delivery.refresh(uow, services.payments, order, now):
+            order = await personal.citizen_order(uow, principal.id, order_id)
         return out(order)
 
 

@@ -70,10 +70,8 @@ class OrgOrdersController(Controller):
         now: datetime,
     ) -> OrderOut:
         order = await orders.buyer_order(uow, principal, order_id)
-        if order.status == "pending" and services.payments is not None:
-            status = await services.payments.status(order.id)
-            if await delivery.settle_status(uow, status, now) is not None:
-                order = await orders.buyer_order(uow, principal, order_id)
+        if await delivery.refresh(uow, services.payments, order, now):
+            order = await orders.buyer_order(uow, principal, order_id)
         return order_out(order)
 
     @get(

@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from domain.errors import UpstreamUnavailable
 from domain.governance.audit import SYSTEM, record
 from domain.market import escrow, money, personal
-from domain.market.payments import PaymentStatus
+from domain.market.payments import PaymentGateway, PaymentRefused, PaymentStatus
 from domain.persistence.tables import MarketOrder
 from domain.persistence.uow import UnitOfWork
 from domain.registry.accounts import PUBLIC_BEHAVIOUR
@@ -80,6 +81,21 @@ async def settle_status(uow: UnitOfWork, status: PaymentStatus, now: datetime) -
         paid_at=status.paid_at or now,
         now=now,
     )
+
+
+async def refresh(
+    uow: UnitOfWork, gateway: PaymentGateway | None, order: MarketOrder, now: datetime
+) -> bool:
+    """A buyer looks at a pending order: ask the payment service and settle it if it was paid
+    (a notice may be late). True when it settled now. When the service cannot answer, the order
+    is shown as stored: the notice or the closing job will settle it."""
+    if order.status != "pending" or gateway is None:
+        return False
+    try:
+        status = await gateway.status(order.id)
+    except (UpstreamUnavailable, PaymentRefused):
+        return False
+    return await settle_status(uow, status, now) is not None
 
 
 async def _deliver(uow: UnitOfWork, order: MarketOrder, now: datetime) -> None:

@@ -345,3 +345,16 @@ async def test_staff_cannot_take_back_units_the_buyer_moved(market, db, wechatpa
     assert shown["status"] == "delivered"  # nothing changed
     assert wechatpay.refunds == {}
     await ledger_ok(db)
+
+
+async def test_an_order_is_shown_as_stored_while_wechat_pay_cannot_answer(
+    market, db, wechatpay
+) -> None:
+    await reference_price(db)
+    seller, _ = await seller_with_units(market, db, 1)
+    listing = await listed(market, seller, 1)
+    buyer = await trader(market, db)
+    order = await ordered(market, buyer, listing["listing_id"], 1)
+    wechatpay.fail_next(500, times=10)  # the query and its retries all fail
+    r = await market.get(f"/v1/org/orders/{order['order_id']}", headers=buyer.headers)
+    assert r.status_code == 200 and r.json()["status"] == "pending", r.text
