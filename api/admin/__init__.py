@@ -8,6 +8,7 @@ from api.admin import (
     fund_pool,
     issuances,
     market_orders,
+    notices,
     organisations,
     projects,
 )
@@ -56,5 +57,6 @@ router = Router(
         *aggregations.CONTROLLERS,
         *market_orders.CONTROLLERS,
         *fund_pool.CONTROLLERS,
+        *notices.CONTROLLERS,
     ],
 )

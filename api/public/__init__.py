@@ -2,7 +2,15 @@
 
 from litestar import Router
 
-from api.public import certificates, events, market, org_applications, projects, units
+from api.public import (
+    certificates,
+    events,
+    market,
+    notices,
+    org_applications,
+    projects,
+    units,
+)
 from api.public.disclosure import PublicController
 
 router = Router(
@@ -15,5 +23,6 @@ router = Router(
         *certificates.CONTROLLERS,
         *events.CONTROLLERS,
         *market.CONTROLLERS,
+        *notices.CONTROLLERS,
     ],
 )

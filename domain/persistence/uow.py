@@ -39,6 +39,7 @@ from domain.persistence.repositories.merchants import MerchantRepository
 from domain.persistence.repositories.methodologies import MethodologyRepository
 from domain.persistence.repositories.networks import NetworkRepository
 from domain.persistence.repositories.nonces import NonceRepository
+from domain.persistence.repositories.notices import NoticeRepository
 from domain.persistence.repositories.offers import OfferRepository
 from domain.persistence.repositories.operators import OperatorRepository
 from domain.persistence.repositories.organisations import OrganisationRepository
@@ -89,6 +90,7 @@ class UnitOfWork(ABC):
     ledger_audit: LedgerAuditRepository
     checkpoints: CheckpointRepository
     methodologies: MethodologyRepository
+    notices: NoticeRepository
     networks: NetworkRepository
     trips: TripRepository
     offers: OfferRepository
@@ -143,6 +145,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.ledger_audit = LedgerAuditRepository(session)
         self.checkpoints = CheckpointRepository(session)
         self.methodologies = MethodologyRepository(session)
+        self.notices = NoticeRepository(session)
         self.networks = NetworkRepository(session)
         self.trips = TripRepository(session)
         self.offers = OfferRepository(session)

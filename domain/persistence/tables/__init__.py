@@ -29,6 +29,7 @@ from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
 from domain.persistence.tables.networks import OperatorNetwork
 from domain.persistence.tables.nonces import OperatorNonce
+from domain.persistence.tables.notices import NoticeVersion
 from domain.persistence.tables.offers import Offer
 from domain.persistence.tables.operators import Operator, OperatorKey
 from domain.persistence.tables.organisations import Organisation, OrgApplication
@@ -79,6 +80,7 @@ __all__ = [
     "Merchant",
     "MethodologyVersion",
     "MonitoringReport",
+    "NoticeVersion",
     "Offer",
     "OpenTap",
     "Operator",
