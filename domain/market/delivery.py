@@ -17,11 +17,17 @@ from typing import Literal
 
 from domain.errors import UpstreamUnavailable
 from domain.governance.audit import SYSTEM, record
-from domain.market import escrow, money, personal
+from domain.market import money, personal
 from domain.market.payments import PaymentGateway, PaymentRefused, PaymentStatus
 from domain.persistence.tables import MarketOrder
 from domain.persistence.uow import UnitOfWork
+from domain.registry import transfers
 from domain.registry.accounts import PUBLIC_BEHAVIOUR
+
+
+class UnknownOrder(LookupError):
+    """A payment names an order we never made."""
+
 
 Outcome = Literal["delivered", "paid_late", "already_settled", "amount_mismatch"]
 
@@ -50,7 +56,7 @@ async def settle(
 ) -> Outcome:
     order = await uow.market.fresh_order(order_id)
     if order is None:
-        raise LookupError(f"no order {order_id}")
+        raise UnknownOrder(order_id)
     paid = {"transaction_id": transaction_id, "paid_at": paid_at, "paid_fen": amount_fen}
     if amount_fen != order.amount_fen:
         # Never deliver for a different amount: held for the buyer, refunded, shown to staff.
@@ -101,7 +107,7 @@ async def refresh(
 async def _deliver(uow: UnitOfWork, order: MarketOrder, now: datetime) -> None:
     listing = await uow.market.listing(order.listing_id)
     assert listing is not None
-    movement, _ = await escrow.move(
+    movement = await transfers.move_units(
         uow,
         from_account=listing.escrow_account,
         to_account=order.buyer_account,

@@ -2,8 +2,8 @@
 
 The centre (an operator of kind `exchange`, signing its requests as operators do) tells us a
 deal: seller and buyer registry accounts, whole tonnes, price per tonne, when it was struck. The
-units move seller -> buyer as one registry transfer of Class I units (domain/market/escrow.py
-`move`: accounts locked, blocks planned, chained postings); the money was paid at the centre,
+units move seller -> buyer as one registry transfer of Class I units (domain/registry/transfers.py
+`move_units`: accounts locked, blocks planned, chained postings); the money was paid at the centre,
 so no money posting is written here. The deal is recorded once per (exchange, deal id):
 
 1. an earlier row of the deal answers at once: the first answer (same content) or 409
@@ -22,13 +22,12 @@ from domain.clock import instant
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
-from domain.market import escrow
 from domain.market.listings import SELLABLE_KINDS
 from domain.market.prices import MAX_FEN_PER_T
 from domain.market.pricing import amount
 from domain.persistence.tables import ExchangeDeal, Operator
 from domain.persistence.uow import UnitOfWork
-from domain.registry import access
+from domain.registry import access, transfers
 from domain.registry.transfers import checked_quantity
 
 EXCHANGE_KIND = "exchange"
@@ -143,7 +142,7 @@ async def settle(
         earlier = await uow.exchange.deal(exchange.id, deal_id)
         assert earlier is not None
         return _answer(earlier, asked), False
-    movement, _ = await escrow.move(
+    movement = await transfers.move_units(
         uow,
         from_account=seller.id,
         to_account=buyer.id,

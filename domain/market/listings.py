@@ -19,7 +19,7 @@ from domain.market import escrow, prices
 from domain.market.pricing import check_price
 from domain.persistence.tables import Listing
 from domain.persistence.uow import UnitOfWork
-from domain.registry import access
+from domain.registry import access, transfers
 from domain.registry.transfers import checked_quantity
 
 SELLABLE_KINDS = frozenset({"holding", "public_behaviour"})
@@ -49,7 +49,7 @@ async def list_units(
     check_price(price_fen_per_t, reference.price_fen_per_t, band_percent)
     listing_id = new_id()
     held_in = await escrow.open_escrow(uow, listing_id, org_id=seller.org_id, now=now)
-    movement, _ = await escrow.move(
+    movement = await transfers.move_units(
         uow,
         from_account=seller.id,
         to_account=held_in.id,
@@ -117,7 +117,7 @@ async def withdraw(
         )
     back = returned  # a listing is withdrawn once: all it ever returned is what was left
     if back:
-        await escrow.move(
+        await transfers.move_units(
             uow,
             from_account=listing.escrow_account,
             to_account=listing.seller_account,

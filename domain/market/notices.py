@@ -20,9 +20,7 @@ async def paid(uow: UnitOfWork, notice: PaymentNotice, now: datetime) -> str:
     """Act on a payment notice; returns what it did (`duplicate` if seen before)."""
     if not await uow.market.take_notice(notice.event_id, "paid", notice.order_no, "taken", now):
         return "duplicate"
-    if await uow.market.fresh_order(notice.order_no) is None:
-        outcome = "unknown_order"
-    else:
+    try:
         outcome = await delivery.settle(
             uow,
             notice.order_no,
@@ -31,6 +29,8 @@ async def paid(uow: UnitOfWork, notice: PaymentNotice, now: datetime) -> str:
             paid_at=notice.paid_at,
             now=now,
         )
+    except delivery.UnknownOrder:
+        outcome = "unknown_order"
     await uow.market.set_notice_outcome(notice.event_id, outcome)
     return outcome
 

@@ -23,10 +23,12 @@ from domain.errors import Conflict, NotFound
 from domain.governance.audit import Actor, record
 from domain.identity.principal import Principal
 from domain.ledger.postings import InsufficientPoints
-from domain.market import delivery, escrow, money, notices, orders
+from domain.market import delivery, money, notices, orders
 from domain.market.payments import PaymentGateway
 from domain.persistence.tables import MarketOrder
 from domain.persistence.uow import UnitOfWork
+from domain.registry import transfers
+from domain.registry.transfers import named_serials
 
 
 def refund_no(order_id: str) -> str:
@@ -124,12 +126,12 @@ async def _take_back(
     if not await uow.market.move_order(order.id, ["delivered"], "refunding", refund_reason=reason):
         raise Conflict("this order changed meanwhile; ask again", code="order_changed")
     try:
-        back, _ = await escrow.move(
+        back = await transfers.move_units(
             uow,
             from_account=order.buyer_account,
             to_account=listing.seller_account,
             quantity=order.quantity,
-            serials=movement.serial_ranges,
+            named=named_serials(movement.serial_ranges),
             actor=f"{actor.role}:{actor.id}",
             now=now,
         )

@@ -69,11 +69,52 @@ async def transfer(
             code="same_account",
             field="to_account",
         )
-    locked = await postings.lock_holders(uow, [sender.id, receiver.id], now)
-    within_owner = sender.org_id == receiver.org_id
+    movement = await move_units(
+        uow,
+        from_account=sender.id,
+        to_account=receiver.id,
+        quantity=quantity,
+        named=named,
+        within_owner=sender.org_id == receiver.org_id,
+        actor=access.mover(principal),
+        now=now,
+    )
+    record(
+        uow,
+        actor,
+        "registry.transfer",
+        "registry_movement",
+        movement.id,
+        None,
+        {
+            "from_account": sender.id,
+            "to_account": receiver.id,
+            "quantity": quantity,
+            "serial_ranges": movement.serial_ranges,
+        },
+        now,
+    )
+    return movement
+
+
+async def move_units(
+    uow: UnitOfWork,
+    *,
+    from_account: str,
+    to_account: str,
+    quantity: int,
+    actor: str,
+    now: datetime,
+    named: Sequence[SerialRange] | None = None,
+    within_owner: bool = False,
+) -> RegistryMovement:
+    """Move units between two holding accounts the caller may move (no access check here):
+    lock both (sorted), read what the sender may spend (Class I only between owners), plan,
+    record the movement and its two postings. Transfers and the market's moves share it."""
+    locked = await postings.lock_holders(uow, [from_account, to_account], now)
     held = await store.to_spend(
         uow,
-        sender.id,
+        from_account,
         quantity,
         unit_class=None if within_owner else "I",  # Class II stays with its owner
         named=named is not None,
@@ -81,8 +122,8 @@ async def transfer(
     plan = plan_transfer(
         held.blocks,
         quantity,
-        sender=sender.id,
-        to=receiver.id,
+        sender=from_account,
+        to=to_account,
         serials=named,
         within_owner=within_owner,
     )
@@ -93,28 +134,13 @@ async def transfer(
         held.issuance_ids,
         movement_id=movement_id,
         kind="transfer",
-        from_account=sender.id,
-        to_account=receiver.id,
-        actor=access.mover(principal),
+        from_account=from_account,
+        to_account=to_account,
+        actor=actor,
         now=now,
     )
-    out, into = locked[sender.id], locked[receiver.id]
+    out, into = locked[from_account], locked[to_account]
     await postings.write(
         uow, postings.transfer_rows(out, into, quantity, movement_id, now), [out, into]
-    )
-    record(
-        uow,
-        actor,
-        "registry.transfer",
-        "registry_movement",
-        movement_id,
-        None,
-        {
-            "from_account": sender.id,
-            "to_account": receiver.id,
-            "quantity": quantity,
-            "serial_ranges": plan.serial_ranges,
-        },
-        now,
     )
     return movement
