@@ -28,7 +28,10 @@ from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from migrations import runner
 
-pytest_plugins = ["tests.payments"]  # the `wechatpay` fixture (a fake WeChat Pay)
+pytest_plugins = [
+    "tests.payments",  # the `wechatpay` fixture (a fake WeChat Pay)
+    "tests.wechatpay_gateway_world",  # `gateway`: the market's gateway to it
+]
 
 PG_ADMIN_URL = os.environ.get("PUHUI_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("PUHUI_TEST_REDIS_URL")
