@@ -39,7 +39,7 @@ from api.middleware import RequestIdASGI
 from api.openapi import HonestOpenAPIConfig
 from api.request import PuhuiRequest, refuse_nul_in_url
 from api.services import Services
-from api.settings import Settings
+from api.settings import Settings, alert_thresholds
 from domain.clock import utcnow
 from domain.identity.wechat import WeChatLogin
 from integrations.payments.wechatpay.gateway import WeChatPayGateway
@@ -93,7 +93,12 @@ def create_app(
             # vouchers answer 409 no_signing_key until an admin rotates the key in
             log.exception("no voucher signing key could be created at start-up")
         scheduler = (
-            build_scheduler(services.db, services.intake, services.payments)
+            build_scheduler(
+                services.db,
+                services.intake,
+                services.payments,
+                alerts=alert_thresholds(settings),
+            )
             if settings.jobs
             else None
         )

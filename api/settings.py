@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 import msgspec
 
+from domain.supervision.thresholds import Thresholds
+
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789"
 DEV_DATA_KEY = "dev-only-data-key-change-me-0123456789"
 _TRUE = {"1", "true", "yes", "on"}
@@ -55,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     market_price_band_percent: int = 10  # listings within +-this % of the reference price
     market_fee_bp: int = 100  # the platform's fee on a sale, in basis points of its amount
     market_order_minutes: int = 15  # an order unpaid this long is closed and its units released
+    complaint_response_days: int = 1  # working days to a complaint's first response
+    complaint_resolution_days: int = 5  # working days to its resolution
+    institution_min_members: int = 5  # a public institution's figures show from this many
     wechatpay: str = "off"  # off | fake (an in-process fake WeChat Pay, demos) | live
     wechatpay_mchid: str | None = None
     wechatpay_appid: str | None = None
@@ -64,6 +69,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     wechatpay_platform_key_file: str | None = None  # its PEM public key (or certificate)
     wechatpay_api_v3_key: str | None = None  # 32 characters, decrypts callbacks
     wechatpay_base_url: str = "https://api.mch.weixin.qq.com"
+    # supervision alerts (domain/supervision/thresholds.py)
+    alert_rate_factor: int = 3  # an hour's reject/duplicate rate this many times the baseline
+    alert_rate_min_trips: int = 20  # trips in the hour (and in the baseline) before it counts
+    alert_rate_floor_percent: int = 2  # a baseline counts as at least this rate
+    alert_redemptions_per_minute: int = 20  # more than this at one store in a minute
+    alert_overlap_min_seconds: int = 120  # one citizen's trips on two operators overlapping
+    alert_overclaim_min_t: int = 1  # verified minus accepted tonnes
 
     @property
     def is_production(self) -> bool:
@@ -109,6 +121,9 @@ _ENV = {
     "PUHUI_MARKET_PRICE_BAND_PERCENT": ("market_price_band_percent", int),
     "PUHUI_MARKET_FEE_BP": ("market_fee_bp", int),
     "PUHUI_MARKET_ORDER_MINUTES": ("market_order_minutes", int),
+    "PUHUI_COMPLAINT_RESPONSE_DAYS": ("complaint_response_days", int),
+    "PUHUI_COMPLAINT_RESOLUTION_DAYS": ("complaint_resolution_days", int),
+    "PUHUI_INSTITUTION_MIN_MEMBERS": ("institution_min_members", int),
     "PUHUI_WECHATPAY": ("wechatpay", str),
     "PUHUI_WECHATPAY_MCHID": ("wechatpay_mchid", str),
     "PUHUI_WECHATPAY_APPID": ("wechatpay_appid", str),
@@ -118,6 +133,12 @@ _ENV = {
     "PUHUI_WECHATPAY_PLATFORM_KEY_FILE": ("wechatpay_platform_key_file", str),
     "PUHUI_WECHATPAY_API_V3_KEY": ("wechatpay_api_v3_key", str),
     "PUHUI_WECHATPAY_BASE_URL": ("wechatpay_base_url", str),
+    "PUHUI_ALERT_RATE_FACTOR": ("alert_rate_factor", int),
+    "PUHUI_ALERT_RATE_MIN_TRIPS": ("alert_rate_min_trips", int),
+    "PUHUI_ALERT_RATE_FLOOR_PERCENT": ("alert_rate_floor_percent", int),
+    "PUHUI_ALERT_REDEMPTIONS_PER_MINUTE": ("alert_redemptions_per_minute", int),
+    "PUHUI_ALERT_OVERLAP_MIN_SECONDS": ("alert_overlap_min_seconds", int),
+    "PUHUI_ALERT_OVERCLAIM_MIN_T": ("alert_overclaim_min_t", int),
 }
 
 
@@ -182,6 +203,12 @@ def validate(settings: Settings) -> None:
         "PUHUI_STAFF_LOGIN_LOCK_MINUTES": settings.staff_login_lock_minutes,
         "PUHUI_UPLOAD_MAX_BYTES": settings.upload_max_bytes,
         "PUHUI_PROJECT_REVIEW_PANEL_SIZE": settings.project_review_panel_size,
+        "PUHUI_ALERT_RATE_FACTOR": settings.alert_rate_factor,
+        "PUHUI_ALERT_RATE_MIN_TRIPS": settings.alert_rate_min_trips,
+        "PUHUI_ALERT_RATE_FLOOR_PERCENT": settings.alert_rate_floor_percent,
+        "PUHUI_ALERT_REDEMPTIONS_PER_MINUTE": settings.alert_redemptions_per_minute,
+        "PUHUI_ALERT_OVERLAP_MIN_SECONDS": settings.alert_overlap_min_seconds,
+        "PUHUI_ALERT_OVERCLAIM_MIN_T": settings.alert_overclaim_min_t,
     }
     for name, value in limits.items():
         if value < 1:
@@ -192,6 +219,13 @@ def validate(settings: Settings) -> None:
         raise SettingsError("PUHUI_MARKET_FEE_BP must be 0 to 5000 (0 to 50 %)")
     if not 1 <= settings.market_order_minutes <= 120:  # WeChat Pay's time_expire: at most 2 h
         raise SettingsError("PUHUI_MARKET_ORDER_MINUTES must be 1 to 120")
+    if not 1 <= settings.complaint_response_days <= settings.complaint_resolution_days <= 60:
+        raise SettingsError(
+            "PUHUI_COMPLAINT_RESPONSE_DAYS and PUHUI_COMPLAINT_RESOLUTION_DAYS: "
+            "1 <= response <= resolution <= 60 working days"
+        )
+    if settings.institution_min_members < 2:  # one member's "aggregate" is their own trips
+        raise SettingsError("PUHUI_INSTITUTION_MIN_MEMBERS must be at least 2")
     if not 0 <= settings.session_cache_seconds <= 60:  # revocations must bite within seconds
         raise SettingsError("PUHUI_SESSION_CACHE_SECONDS must be 0 to 60")
     if settings.wechat_appid and not settings.wechat_secret:
@@ -254,3 +288,15 @@ def _validate_wechatpay(settings: Settings) -> None:
         raise SettingsError(
             "PUHUI_WECHATPAY_BASE_URL must be an http(s) origin (https in production)"
         )
+
+
+def alert_thresholds(settings: Settings) -> Thresholds:
+    """The supervision detectors' thresholds, as plain values for the domain."""
+    return Thresholds(
+        rate_factor=settings.alert_rate_factor,
+        rate_min_trips=settings.alert_rate_min_trips,
+        rate_floor_percent=settings.alert_rate_floor_percent,
+        redemptions_per_minute=settings.alert_redemptions_per_minute,
+        overlap_min_seconds=settings.alert_overlap_min_seconds,
+        overclaim_min_t=settings.alert_overclaim_min_t,
+    )

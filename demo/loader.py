@@ -172,7 +172,7 @@ async def _economy(uow: UnitOfWork, merchant_id: str, now) -> Store:
     if stores:
         return stores[0]
     store = await merchants.add_store(
-        uow, CLI, merchant_id, "新街口店 Xinjiekou", "中山路 1 号", now
+        uow, CLI, merchant_id, "新街口店 Xinjiekou", "中山路 1 号", now, district="qinhuai"
     )
     for title, description, price, stock in OFFERS:
         draft = offers.OfferDraft(

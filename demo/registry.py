@@ -10,11 +10,12 @@ re-issue credentials gives the demo's registry accounts fresh passwords.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from demo.citizens_aggregate import load_citizens_aggregate
-from domain.clock import shanghai_date
+from demo.citizens_aggregate import load_citizens_aggregate, previous_month
+from demo.institution import load_institution
+from domain.clock import SHANGHAI, shanghai_date
 from domain.crypto import DataProtector
 from domain.experts import opinions, pool
 from domain.governance.audit import CLI, Actor
@@ -41,6 +42,7 @@ FOREST, VERIFIER, EVENTS = (
     "江苏碳核查 Jiangsu Carbon Verification (demo)",
     "金陵会展 Jinling Events (demo)",
 )
+INSTITUTION = "鼓楼区机关事务管理局 Gulou Government Offices Administration (demo)"
 BENEFICIARY = "2026 南京马拉松 Nanjing Marathon (demo)"
 
 
@@ -54,6 +56,7 @@ ORGS = [  # name, kind, code, district, the first member's username (easy to typ
     (FOREST, "enterprise", demo_uscc("60001001"), "xuanwu", "forest"),
     (VERIFIER, "verifier", demo_uscc("60001002"), "jianye", "verifier"),
     (EVENTS, "event_organiser", demo_uscc("60001003"), "qinhuai", "events"),
+    (INSTITUTION, "public_institution", demo_uscc("60001004", "11320100"), "gulou", "institution"),
 ]
 
 
@@ -126,6 +129,13 @@ async def load_registry(
     )
     citizens = await load_citizens_aggregate(  # the listing citizens go carbon neutral from
         uow, protector, metro_id=metro_id, ops=ops, admin=admin, now=now
+    )
+    start = previous_month(shanghai_date(now))[0]  # staff joined before the month they rode
+    await load_institution(
+        uow,
+        protector,
+        members["public_institution"][0],
+        datetime.combine(start, time(0), tzinfo=SHANGHAI).astimezone(UTC),
     )
     return _credentials(
         [(m.username, password, m.role) for m, password in members.values()],

@@ -11,6 +11,7 @@ from domain.clock import SHANGHAI, utcnow
 from domain.errors import DomainError
 from domain.market.payments import PaymentGateway
 from domain.persistence.uow import Database
+from domain.supervision.thresholds import Thresholds
 from domain.trips.ingest import Intake
 from jobs import (
     checkpoint,
@@ -21,6 +22,7 @@ from jobs import (
     points_expiry,
     prune_nonces,
     reconcile_payments,
+    supervision,
     voucher_expiry,
 )
 
@@ -28,7 +30,10 @@ log = logging.getLogger("puhui.jobs")
 
 
 def build_scheduler(
-    db: Database, intake: Intake, payments: PaymentGateway | None = None
+    db: Database,
+    intake: Intake,
+    payments: PaymentGateway | None = None,
+    alerts: Thresholds | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=SHANGHAI)
 
@@ -80,6 +85,11 @@ def build_scheduler(
                 extra={"day": str(run.day), "matched": run.matched, "items": run.items},
             )
 
+    async def supervise() -> None:
+        raised = await supervision.run(db, utcnow(), alerts or Thresholds())
+        if any(raised.values()):
+            log.warning("supervision alerts raised", extra=raised)
+
     def daily(hour: int, minute: int) -> CronTrigger:
         return CronTrigger(hour=hour, minute=minute, timezone=SHANGHAI)
 
@@ -95,6 +105,8 @@ def build_scheduler(
     scheduler.add_job(expire_vouchers, hourly(25), id="voucher-expiry", **opts)
     every_ten = CronTrigger(minute="*/10", timezone=SHANGHAI)
     scheduler.add_job(forget_nonces, every_ten, id="prune-nonces", **opts)
+    every_five = CronTrigger(minute="*/5", timezone=SHANGHAI)
+    scheduler.add_job(supervise, every_five, id="supervision", **opts)
     if payments is not None:
         every_minute = CronTrigger(minute="*", timezone=SHANGHAI)
         scheduler.add_job(close_unpaid, every_minute, id="close-orders", **opts)

@@ -4,6 +4,8 @@ from litestar import Router
 
 from api.admin import (
     aggregations,
+    alerts,
+    complaints,
     experts,
     fund_pool,
     issuances,
@@ -11,6 +13,7 @@ from api.admin import (
     notices,
     organisations,
     projects,
+    working_days,
 )
 from api.admin.adjustments import AdminAdjustmentController
 from api.admin.audit import AdminAuditController
@@ -58,5 +61,8 @@ router = Router(
         *market_orders.CONTROLLERS,
         *fund_pool.CONTROLLERS,
         *notices.CONTROLLERS,
+        *complaints.CONTROLLERS,
+        *working_days.CONTROLLERS,
+        *alerts.CONTROLLERS,
     ],
 )

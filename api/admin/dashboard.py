@@ -18,6 +18,12 @@ DAYS = Parameter(
     default=14, ge=1, le=dashboard.MAX_DAYS, description="Shanghai days ending today (1..90)"
 )
 
+DISTRICT = Parameter(
+    default=None,
+    max_length=32,
+    description="cut by district (GET /v1/public/districts): trips by their origin station",
+)
+
 
 def _totals(figures: dashboard.StatusFigures) -> StatusTotals:
     return StatusTotals(**msgspec.structs.asdict(figures))
@@ -30,8 +36,10 @@ class AdminDashboardController(Controller):
     security = [{"BearerToken": []}]
 
     @get("/dashboard", summary="Trips, reductions, points, top offers and feeds per Shanghai day")
-    async def show(self, uow: UnitOfWork, now: datetime, days: int = DAYS) -> dashboard.Dashboard:
-        return await dashboard.dashboard(uow, now, days)
+    async def show(
+        self, uow: UnitOfWork, now: datetime, days: int = DAYS, district: str | None = DISTRICT
+    ) -> dashboard.Dashboard:
+        return await dashboard.dashboard(uow, now, days, district)
 
     @get(
         "/operators/{operator_id:str}/reconciliation",

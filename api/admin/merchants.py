@@ -43,6 +43,7 @@ def _store(s: Store) -> StoreOut:
         name=s.name,
         address=s.address,
         created_at=s.created_at,
+        district=s.district,
     )
 
 
@@ -92,7 +93,9 @@ class AdminMerchantController(Controller):
         self, merchant_id: str, data: StoreIn, uow: UnitOfWork, actor: Actor, now: datetime
     ) -> StoreOut:
         return _store(
-            await merchants.add_store(uow, actor, merchant_id, data.name, data.address, now)
+            await merchants.add_store(
+                uow, actor, merchant_id, data.name, data.address, now, district=data.district
+            )
         )
 
     @get("/{merchant_id:str}/stores", guards=[READ], summary="A merchant's stores")

@@ -87,6 +87,7 @@ class MerchantOut(msgspec.Struct):
 class StoreIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Text128
     address: Annotated[str, msgspec.Meta(max_length=256)] | None = None
+    district: Annotated[str, msgspec.Meta(max_length=32)] | None = None  # GET /v1/public/districts
 
 
 class StoreOut(msgspec.Struct):
@@ -95,6 +96,7 @@ class StoreOut(msgspec.Struct):
     name: str
     address: str | None
     created_at: datetime
+    district: str | None = None
 
 
 class AuditOut(msgspec.Struct):

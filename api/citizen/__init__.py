@@ -5,8 +5,10 @@ from litestar import Router
 
 from api.citizen import events as live  # the module: a bare `events` would hide it
 from api.citizen.bindings import BindingController
+from api.citizen.complaints import MyComplaintController
 from api.citizen.donations import DonationProjectController, MyDonationController
 from api.citizen.history import HistoryController
+from api.citizen.institution import MyInstitutionController
 from api.citizen.me import MeController
 from api.citizen.neutrality import NeutralityController
 from api.citizen.offers import OfferController
@@ -23,6 +25,8 @@ router = Router(
         DonationProjectController,
         MyDonationController,
         NeutralityController,
+        MyComplaintController,
+        MyInstitutionController,
         live.events,
         live.stream,
     ],

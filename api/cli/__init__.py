@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
         help="reconcile a day's payments with the WeChat Pay trade bill (default yesterday)",
     )
     rp.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    sub.add_parser("supervise", help="run the supervision detectors now; print alerts raised")
 
     vt = sub.add_parser("verify-token", help="check a voucher token offline (no database)")
     vt.add_argument("token")

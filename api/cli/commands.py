@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from api.services import _live_wechatpay
-from api.settings import Settings, load
+from api.settings import Settings, alert_thresholds, load
 from demo.loader import load_demo, save_credentials
 from domain import errors
 from domain.clock import utcnow
@@ -25,7 +25,7 @@ from domain.operators import service as operators
 from domain.persistence.engine import build_engine
 from domain.persistence.uow import Database
 from domain.vouchers import tokens
-from jobs import checkpoint, reconcile_payments
+from jobs import checkpoint, reconcile_payments, supervision
 from migrations import runner
 
 
@@ -124,6 +124,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings, db: Database) 
         return 0
     if args.command == "reconcile-payments":
         return await _reconcile_payments(settings, db, args.day)
+    if args.command == "supervise":
+        raised = await supervision.run(db, utcnow(), alert_thresholds(settings))
+        print(", ".join(f"{kind}: {n}" for kind, n in raised.items()))
+        return 0
     if args.command == "demo":
         async with db.unit_of_work() as uow:
             credentials = await load_demo(uow, DataProtector(settings.data_key), args.out)

@@ -2,10 +2,16 @@
 
 from litestar import Router
 
+from api.merchant.complaints import MerchantComplaintController
 from api.merchant.offers import MerchantApplicationController, MerchantOfferController
 from api.merchant.redemptions import MerchantController
 
 router = Router(
     path="/",
-    route_handlers=[MerchantController, MerchantOfferController, MerchantApplicationController],
+    route_handlers=[
+        MerchantController,
+        MerchantOfferController,
+        MerchantApplicationController,
+        MerchantComplaintController,
+    ],
 )

@@ -2,7 +2,7 @@
 
 from litestar import Router
 
-from api.org import events, listings, members, orders, projects, reports
+from api.org import events, institution, listings, members, orders, projects, reports
 
 router = Router(
     path="/",
@@ -13,5 +13,6 @@ router = Router(
         *events.CONTROLLERS,
         *listings.CONTROLLERS,
         *orders.CONTROLLERS,
+        *institution.CONTROLLERS,
     ],
 )

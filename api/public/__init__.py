@@ -4,6 +4,7 @@ from litestar import Router
 
 from api.public import (
     certificates,
+    districts,
     events,
     market,
     notices,
@@ -24,5 +25,6 @@ router = Router(
         *events.CONTROLLERS,
         *market.CONTROLLERS,
         *notices.CONTROLLERS,
+        *districts.CONTROLLERS,
     ],
 )

@@ -6,12 +6,21 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 from litestar import Controller, get
+from litestar.params import Parameter
 
 from api.schemas import LIMIT
 from api.shared.methodologies import MethodologyOut, out
+from domain import districts
 from domain.clock import shanghai_date
 from domain.ledger import checkpoints
 from domain.persistence.uow import UnitOfWork
+
+DISTRICT = Parameter(
+    default=None,
+    max_length=32,
+    description="cut by district (GET /v1/public/districts): trips by their origin station; "
+    "projects, stores and institutions by their own district",
+)
 
 
 class DayMode(msgspec.Struct):
@@ -22,11 +31,15 @@ class DayMode(msgspec.Struct):
 
 
 class Stats(msgspec.Struct):
-    citizens: int
+    citizens: int  # with ?district=: citizens credited for a trip from the district
     credited_trips: int
     reduction_g: int
     active_citizens: int
     by_day_and_mode: list[DayMode]
+    district: str | None = None  # the district cut by (trips by their origin station)
+    projects: int = 0  # registered projects (in the district)
+    stores: int = 0  # merchants' stores (in the district)
+    public_institutions: int = 0  # active public institutions (in the district)
 
 
 class CheckpointOut(msgspec.Struct):
@@ -54,11 +67,13 @@ class PublicController(Controller):
     tags = ["public"]
 
     @get("/stats", summary="Citizens, credited trips and reductions (by mode and day, 30 days)")
-    async def stats(self, uow: UnitOfWork, now: datetime) -> Stats:
-        citizens = await uow.citizens.count_active()
-        trips, grams, active = await uow.trips.totals()
+    async def stats(self, uow: UnitOfWork, now: datetime, district: str | None = DISTRICT) -> Stats:
+        district = districts.optional(district)
+        trips, grams, active = await uow.trips.totals(district)
+        citizens = await uow.citizens.count_active() if district is None else active
         since = shanghai_date(now) - timedelta(days=29)
-        rows = await uow.trips.stats_by_day_mode(since)
+        rows = await uow.trips.stats_by_day_mode(since, district)
+        projects, stores, institutions = await uow.districts.places(district)
         return Stats(
             citizens=citizens,
             credited_trips=trips,
@@ -67,6 +82,10 @@ class PublicController(Controller):
             by_day_and_mode=[
                 DayMode(date=d, mode=m, credited_trips=n, reduction_g=g) for d, m, n, g in rows
             ],
+            district=district,
+            projects=projects,
+            stores=stores,
+            public_institutions=institutions,
         )
 
     @get("/operators", summary="Transport operators whose trips earn points")

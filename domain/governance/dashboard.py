@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
 
+from domain import districts
 from domain.clock import SHANGHAI, shanghai_date
 from domain.errors import InvalidInput, NotFound
 from domain.persistence.uow import UnitOfWork
@@ -65,6 +66,14 @@ class OperatorActivity(msgspec.Struct, frozen=True):
     reject_rate: float  # rejected / received, 4 places; 0 when nothing was received
 
 
+class Places(msgspec.Struct, frozen=True):
+    """Places that carry a district (in the district cut by, or all)."""
+
+    projects: int  # registered
+    stores: int
+    public_institutions: int  # active
+
+
 class Dashboard(msgspec.Struct, frozen=True):
     days: list[date]
     by_day_mode: list[ModeDay]
@@ -73,6 +82,14 @@ class Dashboard(msgspec.Struct, frozen=True):
     totals: PointsTotals
     top_offers: list[TopOffer]
     operators: list[OperatorActivity]
+    # ?district=: by_day_mode and active_citizens count trips from the district's stations and
+    # `places` the district's; points, offers and operators stay city-wide (named in `cut`)
+    district: str | None = None
+    cut_by_district: list[str] = msgspec.field(default_factory=list)
+    places: Places | None = None
+    open_alerts: int = 0  # supervision alerts not yet resolved (GET /v1/admin/alerts)
+    complaints_open: int = 0  # not yet resolved (GET /v1/admin/complaints?status=unresolved)
+    complaints_breached: int = 0  # of those, past an SLA clock (&breached=true)
 
 
 class StatusFigures(msgspec.Struct, frozen=True):
@@ -99,11 +116,15 @@ def reject_rate(rejected: int, received: int) -> float:
     return round(rejected / received, 4) if received else 0.0
 
 
-async def dashboard(uow: UnitOfWork, now: datetime, days: int) -> Dashboard:
+async def dashboard(
+    uow: UnitOfWork, now: datetime, days: int, district: str | None = None
+) -> Dashboard:
+    district = districts.optional(district)
     span = period(shanghai_date(now), days)
     first, last = span[0], span[-1]
     bounds = day_bounds(span)
     repo = uow.dashboard
+    complaints_open, complaints_breached = await uow.complaints.counts(now)
 
     by_day = [PointsDay(day=d) for d in span]
     totals = PointsTotals()
@@ -117,9 +138,9 @@ async def dashboard(uow: UnitOfWork, now: datetime, days: int) -> Dashboard:
         days=span,
         by_day_mode=[
             ModeDay(day=d, mode=m, credited_trips=n, reduction_g=g)
-            for d, m, n, g in await repo.credited_by_day_mode(first, last)
+            for d, m, n, g in await repo.credited_by_day_mode(first, last, district)
         ],
-        active_citizens=await repo.active_citizens(first, last),
+        active_citizens=await repo.active_citizens(first, last, district),
         points_by_day=by_day,
         totals=totals,
         top_offers=[
@@ -146,6 +167,12 @@ async def dashboard(uow: UnitOfWork, now: datetime, days: int) -> Dashboard:
             )
             for i, n, k, t, r, c, x in await repo.operator_activity(first, last)
         ],
+        district=district,
+        cut_by_district=[] if district is None else ["by_day_mode", "active_citizens", "places"],
+        places=Places(*await uow.districts.places(district)),
+        open_alerts=await uow.alerts.count_open(),
+        complaints_open=complaints_open,
+        complaints_breached=complaints_breached,
     )
 
 

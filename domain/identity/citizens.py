@@ -73,6 +73,10 @@ async def export(uow: UnitOfWork, citizen_id: str) -> dict[str, Any]:
             else {"version": citizen.consent_version, "given_at": citizen.consent_given_at},
         },
         "sessions": [{"started_at": f.created_at, "revoked_at": f.revoked_at} for f in families],
+        "institutions": [  # public institutions joined with an invite code
+            {"organisation_id": m.organisation_id, "joined_at": m.joined_at, "left_at": m.left_at}
+            for m in await uow.institutions.memberships_of(citizen.id)
+        ],
     }
 
 

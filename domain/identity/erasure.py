@@ -16,7 +16,9 @@ remaining balance to `sys:erasure`. `forget`, in this order:
    methodology and the stored fingerprint stay (`puhui verify` checks an erased trip's posting
    against that stored fingerprint, as it cannot recompute it);
 4. drops the codes and tokens of all the citizen's vouchers, and deletes their idempotency records
-   (the stored answers hold voucher tokens).
+   (the stored answers hold voucher tokens);
+5. blanks the texts of the citizen's complaints, their rating comments and the steps they wrote,
+   and drops their attachments (staff answers, categories and dates stay for the SLA figures).
 
 Kept on purpose: the operator's `external_trip_id` (the unique key that makes a replayed trip a
 replay), the ledger postings (append-only and chained), the citizen's day totals and vouchers'
@@ -52,4 +54,6 @@ async def forget(uow: UnitOfWork, citizen_id: str, now: datetime) -> None:
     await uow.ledger.lock_accounts([citizen_account_id(citizen_id)])
     await uow.trips.erase_of_citizen(citizen_id, now)
     await uow.vouchers.forget_codes_of_citizen(citizen_id)
+    await uow.complaints.blank_of_citizen(citizen_id)  # their words; the steps' dates stay
     await uow.idempotency.delete_of_owner(citizen_owner(citizen_id))
+    await uow.institutions.leave_all(citizen_id, now)  # no longer counted as anyone's member

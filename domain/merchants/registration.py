@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain import districts
 from domain.crypto import DataProtector
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
@@ -99,9 +100,17 @@ async def decide(
 
 
 async def add_store(
-    uow: UnitOfWork, actor: Actor, merchant_id: str, name: str, address: str | None, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    merchant_id: str,
+    name: str,
+    address: str | None,
+    now: datetime,
+    *,
+    district: str | None = None,
 ) -> Store:
     merchant = await get(uow, merchant_id)
+    district = districts.optional(district)
     if merchant.status != "approved":
         raise Conflict("only an approved merchant has stores", code="merchant_not_approved")
     store = Store(
@@ -109,6 +118,7 @@ async def add_store(
         merchant_id=merchant.id,
         name=_text(name, "name", required=True),
         address=_text(address, "address"),
+        district=district,
         created_at=now,
     )
     uow.merchants.add_store(store)
@@ -119,7 +129,7 @@ async def add_store(
         "store",
         store.id,
         None,
-        {"merchant_id": merchant.id, "name": store.name},
+        {"merchant_id": merchant.id, "name": store.name, "district": district},
         now,
     )
     return store

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from domain.errors import InvalidInput, NotFound
 from domain.governance.audit import Actor, record
+from domain.network.districts import stop_districts
 from domain.network.graph import Network, from_gtfs, from_gtfs_trips
 from domain.persistence.tables import OperatorNetwork
 from domain.persistence.uow import UnitOfWork
@@ -22,7 +23,8 @@ async def import_network(
     stop_times_txt: str | None = None,
     now: datetime,
 ) -> OperatorNetwork:
-    """Replace the operator's network: stops plus line order (route_stops, or trips+stop_times)."""
+    """Replace the operator's network: stops plus line order (route_stops, or trips+stop_times),
+    and its stations' districts (the optional `district` column of stops.txt)."""
     if await uow.operators.get(operator_id) is None:
         raise NotFound("no such operator", code="operator_not_found")
     if route_stops_txt is not None:
@@ -33,6 +35,8 @@ async def import_network(
         raise InvalidInput(
             "send route_stops_txt, or trips_txt and stop_times_txt", code="invalid_network"
         )
+    districts = stop_districts(stops_txt)
+    await uow.districts.replace_stations(operator_id, districts)
     row = await uow.networks.get(operator_id)
     before = None if row is None else {"revision": row.revision, "stops": row.stops_count}
     if row is None:
@@ -50,7 +54,12 @@ async def import_network(
         "operator",
         operator_id,
         before,
-        {"revision": row.revision, "stops": row.stops_count, "lines": row.lines_count},
+        {
+            "revision": row.revision,
+            "stops": row.stops_count,
+            "lines": row.lines_count,
+            "stations_with_district": len(districts),
+        },
         now,
     )
     return row

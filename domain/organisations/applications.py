@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from domain import districts
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.identity import staff as staff_service
@@ -60,6 +61,7 @@ async def apply(
     code = uscc_code.validate(uscc, field="uscc")
     if kind not in KINDS:
         raise InvalidInput(f"kind: one of {', '.join(KINDS)}", code="invalid_kind", field="kind")
+    district = districts.optional(district)
     name = unicodedata.normalize("NFKC", name).strip()
     if not name:
         raise InvalidInput("name: must not be blank", code="invalid_name", field="name")

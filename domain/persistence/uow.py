@@ -18,12 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.persistence.repositories.adjustments import AdjustmentRepository
 from domain.persistence.repositories.aggregations import AggregationRepository
+from domain.persistence.repositories.alerts import AlertRepository
 from domain.persistence.repositories.audit import AuditRepository
 from domain.persistence.repositories.bindings import BindingRepository
 from domain.persistence.repositories.certificates import CertificateRepository
 from domain.persistence.repositories.checkpoints import CheckpointRepository
 from domain.persistence.repositories.citizens import CitizenRepository
+from domain.persistence.repositories.complaints import ComplaintRepository
 from domain.persistence.repositories.dashboard import DashboardRepository
+from domain.persistence.repositories.districts import DistrictRepository
 from domain.persistence.repositories.donations import DonationRepository
 from domain.persistence.repositories.events import EventRepository
 from domain.persistence.repositories.exchange import ExchangeRepository
@@ -31,6 +34,7 @@ from domain.persistence.repositories.experts import ExpertRepository
 from domain.persistence.repositories.feeds import FeedRepository
 from domain.persistence.repositories.files import FileRepository
 from domain.persistence.repositories.idempotency import IdempotencyRepository
+from domain.persistence.repositories.institutions import InstitutionRepository
 from domain.persistence.repositories.jobs import JobRepository
 from domain.persistence.repositories.ledger import LedgerRepository
 from domain.persistence.repositories.ledger_audit import LedgerAuditRepository
@@ -49,6 +53,7 @@ from domain.persistence.repositories.registry import RegistryRepository
 from domain.persistence.repositories.registry_public import RegistryPublicRepository
 from domain.persistence.repositories.staff import StaffRepository
 from domain.persistence.repositories.staff_logins import StaffLoginRepository
+from domain.persistence.repositories.supervision import SupervisionRepository
 from domain.persistence.repositories.tokens import TokenRepository
 from domain.persistence.repositories.trips import TripRepository
 from domain.persistence.repositories.vouchers import VoucherRepository
@@ -91,6 +96,7 @@ class UnitOfWork(ABC):
     checkpoints: CheckpointRepository
     methodologies: MethodologyRepository
     notices: NoticeRepository
+    complaints: ComplaintRepository
     networks: NetworkRepository
     trips: TripRepository
     offers: OfferRepository
@@ -99,6 +105,8 @@ class UnitOfWork(ABC):
     adjustments: AdjustmentRepository
     idempotency: IdempotencyRepository
     dashboard: DashboardRepository
+    districts: DistrictRepository
+    institutions: InstitutionRepository
     jobs: JobRepository
     organisations: OrganisationRepository
     experts: ExpertRepository
@@ -112,6 +120,8 @@ class UnitOfWork(ABC):
     certificates: CertificateRepository
     carbon_events: EventRepository
     reconciliation: ReconciliationRepository
+    alerts: AlertRepository
+    supervision: SupervisionRepository
     events: list[Event]
 
     def emit(self, channel: str, name: str, payload: dict[str, Any]) -> None:
@@ -146,6 +156,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.checkpoints = CheckpointRepository(session)
         self.methodologies = MethodologyRepository(session)
         self.notices = NoticeRepository(session)
+        self.complaints = ComplaintRepository(session)
         self.networks = NetworkRepository(session)
         self.trips = TripRepository(session)
         self.offers = OfferRepository(session)
@@ -154,6 +165,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.adjustments = AdjustmentRepository(session)
         self.idempotency = IdempotencyRepository(session)
         self.dashboard = DashboardRepository(session)
+        self.districts = DistrictRepository(session)
+        self.institutions = InstitutionRepository(session)
         self.jobs = JobRepository(session)
         self.organisations = OrganisationRepository(session)
         self.experts = ExpertRepository(session)
@@ -167,6 +180,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.certificates = CertificateRepository(session)
         self.carbon_events = EventRepository(session)
         self.reconciliation = ReconciliationRepository(session)
+        self.alerts = AlertRepository(session)
+        self.supervision = SupervisionRepository(session)
         self.events = []
 
     async def flush(self) -> None:

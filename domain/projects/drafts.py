@@ -6,26 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from domain import districts
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
 from domain.persistence.tables import MethodologyVersion, Project
 from domain.persistence.uow import UnitOfWork
 
-# Nanjing's eleven districts: every statistic can be cut by them.
-DISTRICTS = (
-    "xuanwu",
-    "qinhuai",
-    "jianye",
-    "gulou",
-    "pukou",
-    "qixia",
-    "yuhuatai",
-    "jiangning",
-    "luhe",
-    "lishui",
-    "gaochun",
-)
+# Nanjing's districts (domain/districts.py): every statistic can be cut by them.
+DISTRICTS = districts.CODES
 EDITABLE = (
     "title",
     "district",
@@ -78,10 +67,7 @@ async def methodology_in_force(uow: UnitOfWork, code: str, now: datetime) -> Met
 
 
 def _check(p: Project, methodology: MethodologyVersion) -> None:
-    if p.district not in DISTRICTS:
-        raise InvalidInput(
-            f"district: one of {', '.join(DISTRICTS)}", code="invalid_district", field="district"
-        )
+    districts.validate(p.district)
     if p.crediting_period_end < p.crediting_period_start:
         raise InvalidInput(
             "crediting_period_end is before crediting_period_start",

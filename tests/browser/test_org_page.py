@@ -100,7 +100,7 @@ async def test_apply_approve_sign_in_draft_and_submit(live, demo, browser, shots
     await page.fill("#apply-name", name)
     await page.fill("#apply-uscc", uscc[:-1] + ("0" if uscc[-1] != "0" else "1"))
     await page.select_option("#apply-kind", "enterprise")
-    await page.fill("#apply-district", "xuanwu")
+    await page.select_option("#apply-district", "xuanwu")
     await page.fill("#apply-contact", "王芳")
     await page.fill("#apply-email", "wang@example.cn")
     await page.click("#apply-submit")

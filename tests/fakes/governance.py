@@ -74,3 +74,27 @@ class FakeMethodologies(Stored):
     async def all(self, *, statuses: tuple[str, ...] | None = None) -> list[MethodologyVersion]:
         rows = [v for v in self.rows.values() if statuses is None or v.status in statuses]
         return sorted(rows, key=lambda v: (v.code, v.version))
+
+
+class FakeComplaints(Stored):
+    """Complaints, only as far as erasure touches them: whose words were blanked."""
+
+    tables = ("blanked",)
+
+    def __init__(self) -> None:
+        self.blanked: list[str] = []
+
+    async def blank_of_citizen(self, citizen_id: str) -> None:
+        self.blanked.append(citizen_id)
+
+
+class FakeInstitutions(Stored):
+    """Institution memberships, only as far as erasure touches them: who left, and when."""
+
+    tables = ("left",)
+
+    def __init__(self) -> None:
+        self.left: list[tuple[str, datetime]] = []
+
+    async def leave_all(self, citizen_id: str, now: datetime) -> None:
+        self.left.append((citizen_id, now))

@@ -13,7 +13,13 @@ from typing import Any
 
 from domain.persistence.uow import Event, UnitOfWork
 from tests.fakes.citizens import FakeBindings, FakeCitizens
-from tests.fakes.governance import FakeAudit, FakeJobs, FakeMethodologies
+from tests.fakes.governance import (
+    FakeAudit,
+    FakeComplaints,
+    FakeInstitutions,
+    FakeJobs,
+    FakeMethodologies,
+)
 from tests.fakes.ledger import FakeLedger
 from tests.fakes.merchants import FakeMerchants, FakeOffers
 from tests.fakes.points import FakeAdjustments, FakeDonations, FakeIdempotency
@@ -55,6 +61,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.staff_logins = FakeStaffLogins()
         self.tokens = FakeTokens(self.citizens, self.staff)
         self.nonces = FakeNonces()
+        self.complaints = FakeComplaints()
+        self.institutions = FakeInstitutions()
         for name in UnitOfWork.__annotations__:
             if not hasattr(self, name) and name != "events":
                 setattr(self, name, NotFaked(name))

@@ -237,7 +237,13 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
     if audience == "citizen":
         tokens = await _citizen_with_a_voucher(client, db, offer_id)
         bearer(tokens["access_token"])
-        run.known = {"offer_id": [offer_id], "voucher_id": [tokens["voucher"]["voucher_id"]]}
+        complaint = client.post("/v1/me/complaints", json={"category": "other", "text": "fuzz"})
+        assert complaint.status_code == 201, complaint.text
+        run.known = {
+            "offer_id": [offer_id],
+            "voucher_id": [tokens["voucher"]["voucher_id"]],
+            "complaint_id": [complaint.json()["complaint_id"]],
+        }
         run.relogin = lambda: bearer(
             _sign_in(client, "/v1/auth/dev", {"openid": f"fuzz-{uuid.uuid4().hex}"})
         )

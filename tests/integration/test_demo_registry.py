@@ -44,6 +44,7 @@ async def test_the_demo_registry_is_whole(client, db, settings, tmp_path) -> Non
         "forest": "org",
         "verifier": "verifier",
         "events": "org",
+        "institution": "org",  # the demo public institution (demo/institution.py)
     }
     assert len(registry["experts"]) == 5
     projects = (await client.get("/v1/public/projects")).json()["items"]

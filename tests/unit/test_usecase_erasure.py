@@ -157,6 +157,14 @@ async def test_bindings_codes_open_taps_and_idempotency_records_are_deleted() ->
     assert list(uow.idempotency.rows) == [(citizen_owner(bob), "key-1")]
 
 
+async def test_complaint_words_are_blanked_and_institution_membership_ends() -> None:
+    uow, _, alice, _, _, _ = await world()
+    async with uow.transaction():
+        await forget(uow, alice, NOW)
+    assert uow.complaints.blanked == [alice]
+    assert uow.institutions.left == [(alice, NOW)]
+
+
 async def test_a_voucher_whose_token_is_gone_is_no_longer_anyones() -> None:
     uow, _, alice, _, vouchers, _ = await world()
     async with uow.transaction():

@@ -27,6 +27,7 @@
     "login.role": "此账号无权查看运营看板",
     "period": "统计周期", "days.7": "近 7 天", "days.14": "近 14 天", "days.30": "近 30 天",
     "days.90": "近 90 天", "refresh": "刷新", "updated": "更新于 {time}",
+    "district": "区域", "district.all": "全市",
     "loading": "加载中…", "err.load": "加载失败：{msg}",
     "tile.active": "活跃市民", "tile.trips": "核定出行", "tile.co2": "减排量",
     "tile.issued": "发放积分", "tile.redeemed": "兑换积分",
@@ -56,6 +57,7 @@
     "title": "Puhui · Operations dashboard", "lang": "中文", "logout": "Sign out",
     "login.title": "Staff sign-in", "login.username": "Username", "login.password": "Password",
     "login.submit": "Sign in", "login.busy": "Signing in…", "login.failed": "Wrong username or password",
+    "district": "District", "district.all": "Whole city",
     "login.role": "This account may not view the dashboard",
     "period": "Period", "days.7": "Last 7 days", "days.14": "Last 14 days", "days.30": "Last 30 days",
     "days.90": "Last 90 days", "refresh": "Refresh", "updated": "Updated {time}",
@@ -155,7 +157,9 @@
     fail($("dash-error"), "");
     $("updated").textContent = PH.t("loading");
     try {
-      state.data = await PH.api("/v1/admin/dashboard?days=" + days, { session });
+      const district = $("district").value;  // trips by their origin station's district
+      state.data = await PH.api("/v1/admin/dashboard?days=" + days +
+        (district ? "&district=" + encodeURIComponent(district) : ""), { session });
       state.loadedAt = new Date();
       render();
     } catch (e) {
@@ -495,6 +499,9 @@
     $("logout").addEventListener("click", logout);
     $("lang-toggle").addEventListener("click", () => setLang(PH.lang === "zh" ? "en" : "zh"));
     $("days").addEventListener("change", load);
+    $("district").addEventListener("change", load);
+    PH.api("/v1/public/districts").then((list) => $("district").append(...list.map((d) =>
+      PH.el("option", { value: d.code }, d.name_zh + " " + d.name_en)))).catch(() => {});
     $("refresh").addEventListener("click", load);
     $("recon-form").addEventListener("submit", reconcile);
     window.addEventListener("resize", onResize);

@@ -206,6 +206,8 @@
       if (line.startsWith("event:")) name = line.slice(6).trim();
       else if (line.startsWith("data:")) data += line.slice(5).trim();
     }
+    // other scripts of the page (app-complaints.js) listen for the events they care about
+    document.dispatchEvent(new CustomEvent("ph:live", { detail: { name, data } }));
     if (name === "points.credited") {
       const p = JSON.parse(data);
       PH.toast(t("credited.toast", { p: p.points }));

@@ -7,11 +7,11 @@
   const el = PH.el;
   const $ = (id) => document.getElementById(id);
   const DISTRICTS = ["xuanwu", "qinhuai", "jianye", "gulou", "pukou", "qixia", "yuhuatai",
-    "jiangning", "luhe", "lishui", "gaochun"];
+    "jiangning", "luhe", "lishui", "gaochun", "jiangbei"]; // domain/districts.py
   const DISTRICT_ZH = ["玄武区", "秦淮区", "建邺区", "鼓楼区", "浦口区", "栖霞区", "雨花台区",
-    "江宁区", "六合区", "溧水区", "高淳区"];
+    "江宁区", "六合区", "溧水区", "高淳区", "江北新区"];
   const DISTRICT_EN = ["Xuanwu", "Qinhuai", "Jianye", "Gulou", "Pukou", "Qixia", "Yuhuatai",
-    "Jiangning", "Luhe", "Lishui", "Gaochun"];
+    "Jiangning", "Luhe", "Lishui", "Gaochun", "Jiangbei New Area"];
   DISTRICTS.forEach((d, i) => {
     PH.messages.zh["d." + d] = DISTRICT_ZH[i];
     PH.messages.en["d." + d] = DISTRICT_EN[i];

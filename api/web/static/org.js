@@ -281,7 +281,8 @@
     const dl = el("dl", { class: "o-dl" },
       el("dt", {}, PH.t("org.uscc")), el("dd", { class: "mono" }, o.uscc),
       el("dt", {}, PH.t("org.kind")), el("dd", {}, PH.t("kind." + o.kind)),
-      el("dt", {}, PH.t("org.district")), el("dd", {}, o.district || "—"),
+      el("dt", {}, PH.t("org.district")), el("dd", {}, !o.district ? "—"
+        : ("d." + o.district) in PH.messages.zh ? PH.t("d." + o.district) : o.district),
       el("dt", {}, PH.t("org.status")), el("dd", {}, PH.t("st." + o.status)));
     const rows = me.accounts.map((a) => el("tr", { "data-account": a.account_id },
       el("td", {}, O.mono(a.account_id)), el("td", {}, a.name),

@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.bulk import as_utc
+from domain.persistence.repositories.districts import trip_in_district
 from domain.persistence.tables import Offer, Operator, Posting, Trip, Voucher
 
 ONE, ZERO = literal_column("1"), literal_column("0")
@@ -24,22 +25,28 @@ class DashboardRepository:
         self.session = session
 
     async def credited_by_day_mode(
-        self, first: date, last: date
+        self, first: date, last: date, district: str | None = None
     ) -> list[tuple[date, str, int, int]]:
-        """(day, mode, credited trips, grams) for the days first..last."""
+        """(day, mode, credited trips, grams) for the days first..last (trips from the
+        district's stations only, when given)."""
         stmt = (
             select(Trip.day, Trip.mode, func.count(), func.coalesce(func.sum(Trip.reduction_g), 0))
             .where(Trip.status == "credited", Trip.day >= first, Trip.day <= last)
             .group_by(Trip.day, Trip.mode)
             .order_by(Trip.day, Trip.mode)
         )
+        if district is not None:
+            stmt = stmt.where(trip_in_district(district))
         return [(d, m, int(n), int(g)) for d, m, n, g in await self.session.execute(stmt)]
 
-    async def active_citizens(self, first: date, last: date) -> int:
-        """Distinct citizens with a credited trip on the days first..last."""
+    async def active_citizens(self, first: date, last: date, district: str | None = None) -> int:
+        """Distinct citizens with a credited trip on the days first..last (from the district's
+        stations, when given)."""
         stmt = select(func.count(func.distinct(Trip.citizen_id))).where(
             Trip.status == "credited", Trip.day >= first, Trip.day <= last
         )
+        if district is not None:
+            stmt = stmt.where(trip_in_district(district))
         return int((await self.session.execute(stmt)).scalar_one())
 
     async def postings_by_bucket(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.bulk import as_utc, is_pg, lookup, utc_param
 from domain.persistence.dialect import insert
+from domain.persistence.repositories.districts import trip_in_district
 from domain.persistence.tables import OpenTap, Trip
 
 
@@ -159,22 +160,30 @@ class TripRepository:
             for s, n, d, g, p in await self.session.execute(stmt)
         ]
 
-    async def stats_by_day_mode(self, since: date) -> list[tuple[date, str, int, int]]:
+    async def stats_by_day_mode(
+        self, since: date, district: str | None = None
+    ) -> list[tuple[date, str, int, int]]:
+        """By day and mode; trips from the district's stations only, when given."""
         stmt = (
             select(Trip.day, Trip.mode, func.count(), func.coalesce(func.sum(Trip.reduction_g), 0))
             .where(Trip.status == "credited", Trip.day >= since)
             .group_by(Trip.day, Trip.mode)
             .order_by(Trip.day, Trip.mode)
         )
+        if district is not None:
+            stmt = stmt.where(trip_in_district(district))
         return [(d, m, int(n), int(g)) for d, m, n, g in await self.session.execute(stmt)]
 
-    async def totals(self) -> tuple[int, int, int]:
-        """(credited trips, grams, distinct citizens credited)."""
+    async def totals(self, district: str | None = None) -> tuple[int, int, int]:
+        """(credited trips, grams, distinct citizens credited); from the district's stations
+        only, when given."""
         stmt = select(
             func.count(),
             func.coalesce(func.sum(Trip.reduction_g), 0),
             func.count(func.distinct(Trip.citizen_id)),
         ).where(Trip.status == "credited")
+        if district is not None:
+            stmt = stmt.where(trip_in_district(district))
         n, g, c = (await self.session.execute(stmt)).one()
         return int(n), int(g), int(c)
 

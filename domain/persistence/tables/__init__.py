@@ -1,10 +1,17 @@
 """Every table, imported so that Base.metadata knows them all (Alembic compares against it)."""
 
 from domain.persistence.tables.adjustments import Adjustment
+from domain.persistence.tables.alerts import Alert
 from domain.persistence.tables.audit import AuditEntry
 from domain.persistence.tables.bindings import Binding, BindingCode
 from domain.persistence.tables.certificates import CertificateKey
 from domain.persistence.tables.citizens import Citizen
+from domain.persistence.tables.complaints import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintStep,
+    WorkingDayOverride,
+)
 from domain.persistence.tables.donations import Donation, DonationProject
 from domain.persistence.tables.events import CarbonEvent, EventFactorSet, EventRetirement
 from domain.persistence.tables.exchange import ExchangeDeal
@@ -12,6 +19,7 @@ from domain.persistence.tables.experts import Expert, Review, ReviewSeat
 from domain.persistence.tables.feeds import FeedPull, OperatorFeed
 from domain.persistence.tables.files import StoredFile
 from domain.persistence.tables.idempotency import IdempotencyRecord
+from domain.persistence.tables.institutions import InstitutionInviteCode, InstitutionMembership
 from domain.persistence.tables.ledger import (
     Checkpoint,
     CitizenDay,
@@ -27,7 +35,7 @@ from domain.persistence.tables.market import (
 )
 from domain.persistence.tables.merchants import Merchant, Store
 from domain.persistence.tables.methodologies import MethodologyVersion
-from domain.persistence.tables.networks import OperatorNetwork
+from domain.persistence.tables.networks import OperatorNetwork, StationDistrict
 from domain.persistence.tables.nonces import OperatorNonce
 from domain.persistence.tables.notices import NoticeVersion
 from domain.persistence.tables.offers import Offer
@@ -57,6 +65,7 @@ from domain.persistence.tables.vouchers import (
 __all__ = [
     "Adjustment",
     "Aggregation",
+    "Alert",
     "AuditEntry",
     "Binding",
     "BindingCode",
@@ -65,6 +74,9 @@ __all__ = [
     "Checkpoint",
     "Citizen",
     "CitizenDay",
+    "Complaint",
+    "ComplaintAttachment",
+    "ComplaintStep",
     "Donation",
     "DonationProject",
     "EventFactorSet",
@@ -73,6 +85,8 @@ __all__ = [
     "Expert",
     "FeedPull",
     "IdempotencyRecord",
+    "InstitutionInviteCode",
+    "InstitutionMembership",
     "Issuance",
     "LedgerAccount",
     "Listing",
@@ -109,10 +123,12 @@ __all__ = [
     "SigningKey",
     "Staff",
     "StaffLoginFailures",
+    "StationDistrict",
     "Store",
     "StoredFile",
     "Trip",
     "UnitBlock",
     "Voucher",
     "VoucherLot",
+    "WorkingDayOverride",
 ]

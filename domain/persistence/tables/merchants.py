@@ -34,4 +34,5 @@ class Store(Base):
     merchant_id: Mapped[str] = mapped_column(PublicId(), ForeignKey("merchants.id"), index=True)
     name: Mapped[str] = mapped_column(String(128))
     address: Mapped[str | None] = mapped_column(String(256))
+    district: Mapped[str | None] = mapped_column(String(32))  # domain/districts.py
     created_at: Mapped[datetime]

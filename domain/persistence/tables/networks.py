@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.persistence.base import Base, PublicId
@@ -24,3 +24,16 @@ class OperatorNetwork(Base):
     lines_count: Mapped[int] = mapped_column(Integer)
     network: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[datetime]
+
+
+class StationDistrict(Base):
+    """The district of an operator's station (the optional `district` column of the stops.txt
+    imported with its network): trips are cut by district through their origin station."""
+
+    __tablename__ = "station_districts"
+
+    operator_id: Mapped[str] = mapped_column(
+        PublicId(), ForeignKey("operators.id"), primary_key=True
+    )
+    station: Mapped[str] = mapped_column(String(128), primary_key=True)
+    district: Mapped[str] = mapped_column(String(32))
