@@ -11,7 +11,6 @@ from litestar import Controller, get, post, put
 
 from api.security.auth import staff_guard
 from api.shared.notices import StaffNoticeOut, staff_out
-from domain.errors import NotFound
 from domain.governance import notices
 from domain.governance.audit import Actor
 from domain.identity.principal import Role
@@ -60,16 +59,23 @@ class AdminNoticeController(Controller):
         )
         return staff_out(v)
 
-    @get("/", guards=[READ], summary="Every version of every notice, drafts included")
+    @get(
+        "/",
+        guards=[READ],
+        summary="Every version of every notice, drafts included (a rule's draft with its "
+        "expert review's state)",
+    )
     async def list_versions(self, uow: UnitOfWork) -> list[StaffNoticeOut]:
-        return [staff_out(v) for v in await uow.notices.all()]
+        return [
+            staff_out(n.version, n.review_state, n.review_id) for n in await notices.staff_list(uow)
+        ]
 
     @get("/{notice_id:str}", guards=[READ], summary="One notice's versions")
     async def detail(self, notice_id: str, uow: UnitOfWork) -> list[StaffNoticeOut]:
-        versions = await uow.notices.versions(notice_id)
-        if not versions:
-            raise NotFound("no such notice", code="notice_not_found")
-        return [staff_out(v) for v in versions]
+        return [
+            staff_out(n.version, n.review_state, n.review_id)
+            for n in await notices.staff_list(uow, notice_id)
+        ]
 
     @put("/{notice_id:str}/versions/{number:int}", guards=[WRITE], summary="Edit a draft")
     async def edit(

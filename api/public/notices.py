@@ -33,9 +33,9 @@ class PublicNoticeController(Controller):
         cursor: str | None = CURSOR,
     ) -> Page[NoticeOut]:
         rows = await notices.public_list(
-            uow, shanghai_date(now), kind=kind, after=cursors.decode_id(cursor)
+            uow, shanghai_date(now), kind=kind, after=cursors.decode_id(cursor), limit=limit + 1
         )
-        page = page_of(rows[: limit + 1], limit, lambda p: cursors.encode(p.latest.id))
+        page = page_of(rows, limit, lambda p: cursors.encode(p.latest.id))
         return Page(
             items=[out(p.latest, p.in_force) for p in page.items], next_cursor=page.next_cursor
         )

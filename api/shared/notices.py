@@ -47,9 +47,16 @@ class StaffNoticeOut(msgspec.Struct):
     created_at: datetime
     published_by: str | None
     published_at: datetime | None
+    updated_at: datetime | None = None  # the draft's last edit (a passed review must be later)
+    # a rule's draft: none | open | passed | edited | rejected | revise (publishing needs none
+    # or passed), and the review's id
+    review_state: str | None = None
+    review_id: str | None = None
 
 
-def staff_out(v: NoticeVersion) -> StaffNoticeOut:
+def staff_out(
+    v: NoticeVersion, review_state: str | None = None, review_id: str | None = None
+) -> StaffNoticeOut:
     return StaffNoticeOut(
         notice_id=v.notice_id,
         kind=v.kind,
@@ -62,4 +69,7 @@ def staff_out(v: NoticeVersion) -> StaffNoticeOut:
         created_at=v.created_at,
         published_by=v.published_by,
         published_at=v.published_at,
+        updated_at=v.updated_at,
+        review_state=review_state,
+        review_id=review_id,
     )

@@ -9,7 +9,7 @@ from domain.persistence.uow import UnitOfWork
 
 
 async def subject_of(uow: UnitOfWork, review: Review) -> dict[str, Any] | None:
-    """The reviewed methodology version or project (None for a rule, or one since deleted)."""
+    """The reviewed methodology version, project or rule (None for one since deleted)."""
     if review.subject_kind == "methodology":
         version = await uow.methodologies.get(review.subject_id)
         if version is None:
@@ -39,4 +39,24 @@ async def subject_of(uow: UnitOfWork, review: Review) -> dict[str, Any] | None:
             "description": project.description,
             "status": project.status,
         }
+    if review.subject_kind == "rule":
+        return await _rule(uow, review.subject_id)
     return None
+
+
+async def _rule(uow: UnitOfWork, notice_id: str) -> dict[str, Any] | None:
+    """A rule under review: its draft (what publishing waits on), else its latest version."""
+    versions = await uow.notices.versions(notice_id)
+    if not versions:
+        return None
+    drafts = [v for v in versions if v.status == "draft"]
+    v = drafts[-1] if drafts else versions[-1]
+    return {
+        "notice_id": v.notice_id,
+        "kind": v.kind,
+        "version": v.version,
+        "title": v.title,
+        "body": v.body,
+        "effective_from": v.effective_from.isoformat(),
+        "status": v.status,
+    }

@@ -11,7 +11,7 @@ from typing import Any
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.governance.audit import Actor, record
 from domain.ids import new_id
-from domain.persistence.tables import NoticeVersion
+from domain.persistence.tables import NoticeVersion, Review
 from domain.persistence.uow import UnitOfWork
 
 KINDS = ("policy", "rule", "announcement")
@@ -49,25 +49,61 @@ async def _version(uow: UnitOfWork, notice_id: str, number: int) -> NoticeVersio
     raise NotFound("no such notice version", code="notice_not_found")
 
 
+async def review_state(uow: UnitOfWork, v: NoticeVersion) -> tuple[str, Review | None]:
+    """Where a rule's version stands with its expert review: `none` (none opened since it was
+    drafted: it may be published), the review's own `open | rejected | revise`, `passed`, or
+    `edited` (passed, but the draft was edited after the decision)."""
+    review = await uow.experts.latest_review("rule", v.notice_id)
+    if review is None or review.created_at < v.created_at:
+        return "none", None
+    if review.status != "passed":
+        return review.status, review
+    if review.decided_at is not None and v.updated_at > review.decided_at:
+        return "edited", review
+    return "passed", review
+
+
 async def _check_review(uow: UnitOfWork, v: NoticeVersion) -> None:
     """A rule's draft needs no review, but when staff opened one for it (subject `rule`, subject
     id the notice_id, opened since this version was drafted) the latest must have passed, and
     the draft must not have been edited since it was decided."""
-    review = await uow.experts.latest_review("rule", v.notice_id)
-    if review is None or review.created_at < v.created_at:
+    state, review = await review_state(uow, v)
+    if state in ("none", "passed"):
         return
-    if review.status != "passed":
-        raise Conflict(
-            "the expert review opened for this rule has not passed",
-            code="review_not_passed",
-            review_id=review.id,
-        )
-    if review.decided_at is not None and v.updated_at > review.decided_at:
+    assert review is not None
+    if state == "edited":
         raise Conflict(
             "the draft was edited after its expert review passed; open a new review",
             code="edited_after_review",
             review_id=review.id,
         )
+    raise Conflict(
+        "the expert review opened for this rule has not passed",
+        code="review_not_passed",
+        review_id=review.id,
+    )
+
+
+@dataclass(frozen=True)
+class StaffNotice:
+    version: NoticeVersion
+    review_state: str | None  # a rule's draft: see review_state; otherwise None
+    review_id: str | None
+
+
+async def staff_list(uow: UnitOfWork, notice_id: str | None = None) -> list[StaffNotice]:
+    """Every version (of one notice, or of all), drafts included; a rule's draft with where it
+    stands with its expert review (what publishing it waits on)."""
+    versions = await (uow.notices.versions(notice_id) if notice_id else uow.notices.all())
+    if notice_id is not None and not versions:
+        raise NotFound("no such notice", code="notice_not_found")
+    out = []
+    for v in versions:
+        state, review = (None, None)
+        if v.kind == "rule" and v.status == "draft":
+            state, review = await review_state(uow, v)
+        out.append(StaffNotice(v, state, review.id if review else None))
+    return out
 
 
 async def create(
@@ -176,26 +212,22 @@ class PublicNotice:
 
 
 async def public_list(
-    uow: UnitOfWork, today: date, *, kind: str | None = None, after: str | None = None
+    uow: UnitOfWork,
+    today: date,
+    *,
+    kind: str | None = None,
+    after: str | None = None,
+    limit: int,
 ) -> list[PublicNotice]:
-    """The latest published version of each notice, newest effective date first; `after`: the
-    id of the last version on the previous page."""
-    latest: dict[str, NoticeVersion] = {}
-    for v in await uow.notices.all(status="published"):
-        if kind is not None and v.kind != kind:
-            continue
-        if v.notice_id not in latest or v.version > latest[v.notice_id].version:
-            latest[v.notice_id] = v
-    rows = sorted(latest.values(), key=lambda v: (v.effective_from, v.notice_id), reverse=True)
+    """Up to `limit` of the latest published version of each notice, newest effective date
+    first; `after`: the id of the last version on the previous page (paged in the database)."""
+    position = None
     if after is not None:
         last = await uow.notices.get(after)
         if last is None:
             raise InvalidInput("cursor is not one we issued", code="invalid_cursor")
-        rows = [
-            v
-            for v in rows
-            if (v.effective_from, v.notice_id) < (last.effective_from, last.notice_id)
-        ]
+        position = (last.effective_from, last.notice_id)
+    rows = await uow.notices.latest_published(kind=kind, after=position, limit=limit)
     return [PublicNotice(v, v.effective_from <= today) for v in rows]
 
 

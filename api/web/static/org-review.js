@@ -16,6 +16,12 @@
     "ex.kind.project": "项目", "ex.kind.rule": "规则", "ex.vote": "表决", "ex.opinion": "评审意见",
     "ex.approve": "同意", "ex.reject": "反对", "ex.revise": "修改后再审", "ex.submit": "提交意见",
     "ex.mine": "我的表决：{vote}", "ex.none": "暂无评审", "ex.panel": "评审组 {n} 人",
+    "sj.title": "标题", "sj.body": "正文", "sj.effective_from": "生效日期", "sj.version": "版本",
+    "sj.status": "状态", "sj.notice_id": "规则编号", "sj.kind": "类型", "sj.code": "编号",
+    "sj.description": "描述", "sj.district": "所在区", "sj.location": "地点",
+    "sj.methodology_code": "方法学", "sj.org_id": "机构", "sj.estimated_t_per_year": "预计年减排量（吨）",
+    "sj.crediting_period_start": "计入期开始", "sj.crediting_period_end": "计入期结束",
+    "sj.methodology_class": "方法学类别",
   });
   Object.assign(PH.messages.en, {
     "vr.title": "Reports to verify", "vr.project": "Project", "vr.period": "Period",
@@ -27,6 +33,12 @@
     "ex.opinion": "Opinion", "ex.approve": "Approve", "ex.reject": "Reject",
     "ex.revise": "Revise", "ex.submit": "File opinion and vote", "ex.mine": "My vote: {vote}",
     "ex.none": "No reviews", "ex.panel": "panel of {n}",
+    "sj.title": "Title", "sj.body": "Text", "sj.effective_from": "Effective from",
+    "sj.version": "Version", "sj.status": "Status", "sj.notice_id": "Rule", "sj.kind": "Kind",
+    "sj.code": "Code", "sj.description": "Description", "sj.district": "District",
+    "sj.location": "Location", "sj.methodology_code": "Methodology", "sj.org_id": "Organisation",
+    "sj.estimated_t_per_year": "Estimated t/year", "sj.crediting_period_start": "Crediting from",
+    "sj.crediting_period_end": "Crediting to", "sj.methodology_class": "Methodology class",
   });
 
   const statusTone = (s) => (s === "rejected" ? "bad" : s === "verified" || s === "passed" ? "" : "warn");
@@ -82,12 +94,22 @@
     },
   });
 
+  const label = (k) => ("sj." + k in PH.messages.zh ? PH.t("sj." + k) : k);
+  /** Plain text, one line per line (a rule's body), never HTML. */
+  function lines(text) {
+    const dd = el("dd", { class: "subject-text" });
+    String(text).split("\n").forEach((line, i) => { if (i) dd.append(el("br")); dd.append(line); });
+    return dd;
+  }
+
   function subject(seat) {
     const s = seat.subject;
     if (!s) return el("p", { class: "muted" }, seat.subject_id);
     const rows = Object.entries(s).filter(([, v]) => typeof v !== "object" || v === null)
-      .map(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v === null ? "—" : v))]);
-    if (s.location && s.location.address) rows.push([el("dt", {}, "location"), el("dd", {}, s.location.address)]);
+      .map(([k, v]) => [el("dt", { "data-key": k }, label(k)),
+        k === "body" || k === "description" ? lines(v)
+          : el("dd", {}, String(v === null ? "—" : v))]);
+    if (s.location && s.location.address) rows.push([el("dt", {}, label("location")), el("dd", {}, s.location.address)]);
     return el("dl", { class: "o-dl subject" }, rows.flat());
   }
 

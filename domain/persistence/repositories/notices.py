@@ -1,8 +1,10 @@
-"""Notice versions: by notice, and every published one."""
+"""Notice versions: by notice, every one, and the latest published version of each (paged)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.persistence.tables import NoticeVersion
@@ -33,3 +35,38 @@ class NoticeRepository:
 
     async def get(self, version_id: str) -> NoticeVersion | None:
         return await self.session.get(NoticeVersion, version_id)
+
+    async def latest_published(
+        self, *, kind: str | None = None, after: tuple[date, str] | None = None, limit: int
+    ) -> list[NoticeVersion]:
+        """The newest published version of each notice, newest effective date first (then by
+        notice_id, descending); `after`: the (effective_from, notice_id) of the last row seen."""
+        newest = (
+            select(NoticeVersion.notice_id, func.max(NoticeVersion.version).label("version"))
+            .where(NoticeVersion.status == "published")
+            .group_by(NoticeVersion.notice_id)
+            .subquery()
+        )
+        stmt = (
+            select(NoticeVersion)
+            .join(
+                newest,
+                and_(
+                    NoticeVersion.notice_id == newest.c.notice_id,
+                    NoticeVersion.version == newest.c.version,
+                ),
+            )
+            .order_by(NoticeVersion.effective_from.desc(), NoticeVersion.notice_id.desc())
+            .limit(limit)
+        )
+        if kind is not None:
+            stmt = stmt.where(NoticeVersion.kind == kind)
+        if after is not None:
+            day, notice_id = after
+            stmt = stmt.where(
+                or_(
+                    NoticeVersion.effective_from < day,
+                    and_(NoticeVersion.effective_from == day, NoticeVersion.notice_id < notice_id),
+                )
+            )
+        return list((await self.session.execute(stmt)).scalars())
