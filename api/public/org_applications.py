@@ -11,6 +11,7 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from api.schemas import CURSOR, LIMIT, Page, page_of
+from domain.experts.public import subject_names
 from domain.experts.tally import counts
 from domain.organisations import applications
 from domain.persistence.uow import UnitOfWork
@@ -49,6 +50,9 @@ class ReviewSummary(msgspec.Struct):
     summary: str | None
     created_at: datetime
     decided_at: datetime | None
+    # the subject's public name: a published methodology version's code, version and title, a
+    # registered project's code and title; null while the subject is not public (or a rule)
+    subject: str | None = None
 
 
 class OrgApplicationController(Controller):
@@ -84,6 +88,7 @@ class PublicReviewController(Controller):
         rows = await uow.experts.reviews_with_votes(
             subject_kind=subject_kind, after=cursor, limit=limit + 1
         )
+        names = await subject_names(uow, [r for r, _ in rows])
         items = [
             ReviewSummary(
                 review_id=r.id,
@@ -95,6 +100,7 @@ class PublicReviewController(Controller):
                 summary=r.summary,
                 created_at=r.created_at,
                 decided_at=r.decided_at,
+                subject=names.get(r.id),
             )
             for r, votes in rows
         ]

@@ -48,6 +48,11 @@ class PagesController(Controller):
         """The console of organisations' members, verifiers and experts."""
         return _page("org.html")
 
+    @get("/disclosure", sync_to_thread=False)
+    def disclosure(self) -> Response[bytes]:
+        """The public disclosure page: everything /v1/public/* shows, no sign-in."""
+        return _page("disclosure.html")
+
     @get("/registry/retirements/{retirement_id:str}", sync_to_thread=False)
     def retirement(self, retirement_id: str) -> Response[bytes]:
         """A retirement's public page (its certificate's QR code): the page reads the id from

@@ -60,7 +60,14 @@ async def test_openapi_lists_every_endpoint(client: AsyncTestClient, app) -> Non
     # the pages (/, /merchant, /admin, /org, a retirement's public page, /static) are not API
     from litestar.routes import HTTPRoute
 
-    pages = {"/", "/merchant", "/admin", "/org", "/registry/retirements/{retirement_id:str}"}
+    pages = {
+        "/",
+        "/merchant",
+        "/admin",
+        "/org",
+        "/disclosure",
+        "/registry/retirements/{retirement_id:str}",
+    }
     served = {
         re.sub(r":\w+}", "}", r.path)  # {id:str} and {n:int} are {id} and {n} there
         for r in app.routes

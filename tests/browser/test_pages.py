@@ -19,7 +19,7 @@ CLS = """() => new Promise((done) => {
 })"""
 
 
-@pytest.mark.parametrize("path", ["/", "/merchant", "/admin", "/org"])
+@pytest.mark.parametrize("path", ["/", "/merchant", "/admin", "/org", "/disclosure"])
 async def test_page_is_self_contained_small_and_steady(live, browser, shots, path):
     context = await browser.new_context(viewport=PHONE)
     page = await context.new_page()

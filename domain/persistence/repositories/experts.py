@@ -117,6 +117,15 @@ class ExpertRepository:
         """A project under review (its owner's affiliates are excluded from the panel)."""
         return await self.session.get(Project, project_id)
 
+    async def registered_projects(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        """id -> (code, title) of those of the projects that are registered (public)."""
+        if not ids:
+            return {}
+        stmt = select(Project.id, Project.code, Project.title).where(
+            Project.id.in_(ids), Project.status == "registered"
+        )
+        return {i: (c or "", t) for i, c, t in (await self.session.execute(stmt)).all()}
+
     async def reviews_with_votes(
         self, *, subject_kind: str | None, after: str | None, limit: int
     ) -> list[tuple[Review, list[str | None]]]:
