@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.registry import StoreRegistry
@@ -37,6 +36,7 @@ from api.deps import DEPENDENCIES
 from api.errors import HANDLERS
 from api.middleware import RequestIdASGI
 from api.openapi import HonestOpenAPIConfig
+from api.openapi_assets import SCHEMA_PATH, OfflineSwaggerPlugin, openapi_router
 from api.request import PuhuiRequest, refuse_nul_in_url
 from api.services import Services
 from api.settings import Settings, alert_thresholds
@@ -54,8 +54,10 @@ def _openapi() -> OpenAPIConfig:
         title="Puhui API",
         version=VERSION,
         description="Nanjing carbon-inclusion platform (碳普惠): citizens, operators, merchants.",
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+        path=SCHEMA_PATH,
+        # Swagger UI 5 from the swagger-ui-py package, served here, no CDN (api/openapi_assets)
+        render_plugins=[OfflineSwaggerPlugin(path=["/", "/swagger"])],
+        openapi_router=openapi_router(),
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(
