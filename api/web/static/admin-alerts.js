@@ -146,34 +146,17 @@
   }
 
   function start() {
-    const dash = $("dash");
-    const section = $("alerts");
-    if (!dash || !section) return;
     const filter = el("select", { id: "al-status", "aria-label": PH.t("al.status"),
       onchange: (e) => { A.status = e.currentTarget.value; load(); } },
     ["unresolved", "open", "acknowledged", "resolved", "all"].map((s) =>
       el("option", { value: s, "data-t": "al.s." + s }, PH.t("al.s." + s))));
     const scan = el("button", { type: "button", class: "secondary small", id: "al-scan",
       "data-t": "al.scan", onclick: scanNow }, PH.t("al.scan"));
-    section.replaceChildren(
-      el("div", { class: "row" },
-        el("h2", { id: "al-h", class: "grow", "data-t": "al.title" }, PH.t("al.title")),
-        el("span", { id: "al-count", class: "muted" })),
-      el("div", { class: "acts" }, filter, scan,
-        el("button", { type: "button", class: "secondary small", id: "al-refresh",
-          "data-t": "al.refresh", onclick: () => load() }, PH.t("al.refresh"))),
-      el("div", { id: "al-error", class: "error hidden", role: "alert" }),
-      el("div", { id: "al-body" }));
-    let was = dash.classList.contains("hidden");
-    new MutationObserver(() => {
-      const hidden = dash.classList.contains("hidden");
-      if (was && !hidden) { scan.classList.toggle("hidden", !canWrite()); load(); }
-      if (hidden) { A.items = null; $("al-body").replaceChildren(); }
-      was = hidden;
-    }).observe(dash, { attributes: true, attributeFilter: ["class"] });
-    $("lang-toggle").addEventListener("click", () => { PH.translate(section); render(); });
-    $("refresh").addEventListener("click", () => load());
-    if (!was) { scan.classList.toggle("hidden", !canWrite()); load(); }
+    AdminSection.mount({ id: "alerts", prefix: "al", load, render,
+      heading: [el("span", { id: "al-count", class: "muted" })],
+      tools: [el("div", { class: "acts" }, filter, scan)],
+      onShow: () => scan.classList.toggle("hidden", !canWrite()),
+      reset: () => { A.items = null; $("al-body").replaceChildren(); } });
   }
 
   start();

@@ -150,27 +150,8 @@
   }
 
   function start() {
-    const dash = $("dash");
-    if (!dash) return;
-    const section = el("section", { class: "card", id: "complaints", "aria-labelledby": "cq-h" },
-      el("div", { class: "row" }, el("h2", { id: "cq-h", class: "grow", "data-t": "cq.title" },
-        PH.t("cq.title")),
-      el("button", { type: "button", class: "secondary small", id: "cq-refresh",
-        "data-t": "cq.refresh", onclick: () => load() }, PH.t("cq.refresh"))),
-      toolbar(),
-      el("div", { id: "cq-error", class: "error hidden", role: "alert" }),
-      el("div", { id: "cq-body" }));
-    dash.append(section);
-    let was = dash.classList.contains("hidden");
-    new MutationObserver(() => {
-      const hidden = dash.classList.contains("hidden");
-      if (was && !hidden) load();
-      if (hidden) { Q.page = null; render(); }
-      was = hidden;
-    }).observe(dash, { attributes: true, attributeFilter: ["class"] });
-    $("lang-toggle").addEventListener("click", () => { PH.translate(section); render(); });
-    $("refresh").addEventListener("click", () => load());
-    if (!was) load();
+    AdminSection.mount({ id: "complaints", prefix: "cq", tools: [toolbar()], load, render,
+      reset: () => { Q.page = null; render(); } });
   }
 
   start();

@@ -251,26 +251,8 @@
   // ---------------------------------------------------------------- start
 
   function start() {
-    const dash = $("dash");
-    if (!dash) return;
-    const section = el("section", { class: "card", id: "notices", "aria-labelledby": "nt-h" },
-      el("div", { class: "row" }, el("h2", { id: "nt-h", class: "grow", "data-t": "nt.title" },
-        PH.t("nt.title")),
-      el("button", { type: "button", class: "secondary small", id: "nt-refresh",
-        "data-t": "nt.refresh", onclick: () => load() }, PH.t("nt.refresh"))),
-      el("div", { id: "nt-error", class: "error hidden", role: "alert" }),
-      el("div", { id: "nt-body" }));
-    dash.append(section);
-    let was = dash.classList.contains("hidden");
-    new MutationObserver(() => {
-      const hidden = dash.classList.contains("hidden");
-      if (was && !hidden) load();
-      if (hidden) { N.notices = null; $("nt-body").replaceChildren(); }
-      was = hidden;
-    }).observe(dash, { attributes: true, attributeFilter: ["class"] });
-    $("lang-toggle").addEventListener("click", () => { PH.translate(section); render(); });
-    $("refresh").addEventListener("click", () => load());
-    if (!was) load();
+    AdminSection.mount({ id: "notices", prefix: "nt", load, render,
+      reset: () => { N.notices = null; $("nt-body").replaceChildren(); } });
   }
 
   start();

@@ -402,25 +402,9 @@
   // ---------------------------------------------------------------- start
 
   function start() {
-    const dash = $("dash");
-    const section = el("section", { class: "card", id: "registry", "aria-labelledby": "reg-h" },
-      el("div", { class: "row" }, el("h2", { id: "reg-h", class: "grow", "data-t": "reg.title" },
-        PH.t("reg.title")),
-      el("button", { type: "button", class: "secondary small", id: "reg-refresh",
-        "data-t": "reg.refresh", onclick: () => R.load() }, PH.t("reg.refresh"))),
-      el("div", { id: "reg-error", class: "error hidden", role: "alert" }),
-      el("div", { id: "reg-body", class: "reg-body" }));
-    dash.append(section);
-    let was = dash.classList.contains("hidden");
-    new MutationObserver(() => {
-      const hidden = dash.classList.contains("hidden");
-      if (was && !hidden) R.load();
-      if (hidden) { R.data = {}; $("reg-body").replaceChildren(); }
-      was = hidden;
-    }).observe(dash, { attributes: true, attributeFilter: ["class"] });
-    $("lang-toggle").addEventListener("click", () => { PH.translate(section); R.render(); });
-    $("refresh").addEventListener("click", () => R.load());
-    if (!was) R.load();
+    AdminSection.mount({ id: "registry", prefix: "reg", bodyClass: "reg-body",
+      load: () => R.load(), render: () => R.render(),
+      reset: () => { R.data = {}; $("reg-body").replaceChildren(); } });
   }
 
   start();
