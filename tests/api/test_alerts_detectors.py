@@ -294,6 +294,21 @@ async def test_a_checkpoint_whose_postings_were_rewritten_fires(db, published) -
     assert (await detect(db, published))["checkpoint_mismatch"] == 0
 
 
+async def test_an_entry_rewritten_behind_the_head_fires(db, published) -> None:
+    """An amount changed with its hash left alone: the heads, so the Merkle root, stay the same,
+    but the entry no longer matches its own hash."""
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(
+            text("UPDATE ledger_postings SET amount = amount + 1 WHERE seq = 1")
+        )
+    assert (await detect(db, published))["checkpoint_mismatch"] == 1
+    [alert] = await alerts(db, "checkpoint_mismatch")
+    e = alert.evidence
+    assert e["published_root"] == e["recomputed_root"]
+    assert "seq 1" in e["first_bad_entry_of_the_day"] and "hash" in e["first_bad_entry_of_the_day"]
+    assert "seq 1" in e["first_bad"]
+
+
 async def test_an_untouched_checkpoint_is_quiet(db, published) -> None:
     assert await detect(db, published) == QUIET
 

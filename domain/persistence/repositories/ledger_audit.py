@@ -5,6 +5,7 @@ and the registry's blocks, issuances and movements its invariants are checked ag
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,20 @@ class LedgerAuditRepository:
         """The account's postings by seq, fetched STREAM_BATCH rows at a time (close it early
         with contextlib.aclosing)."""
         stmt = select(Posting).where(Posting.chain_account == account_id).order_by(Posting.seq)
+        result = await self.session.stream_scalars(stmt.execution_options(yield_per=STREAM_BATCH))
+        try:
+            async for posting in result:
+                yield posting
+        finally:
+            await result.close()
+
+    async def postings_between(self, start: datetime, end: datetime) -> AsyncIterator[Posting]:
+        """The postings made in [start, end), by chain and seq, streamed like `chain`."""
+        stmt = (
+            select(Posting)
+            .where(Posting.created_at >= start, Posting.created_at < end)
+            .order_by(Posting.chain_account, Posting.seq)
+        )
         result = await self.session.stream_scalars(stmt.execution_options(yield_per=STREAM_BATCH))
         try:
             async for posting in result:
