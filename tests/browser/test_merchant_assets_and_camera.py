@@ -19,7 +19,8 @@ from tests.browser.merchant import (
 
 async def test_the_page_is_small_same_origin_and_accessible():
     # page weight: everything loaded up front (jsQR is lazy and excluded)
-    names = ["merchant.html", "merchant.js", "merchant.css", "common.js", "common.css"]
+    names = ["merchant.html", "merchant.js", "merchant-complaints.js", "merchant.css"]
+    names += ["common.js", "common.css"]
     weight = sum((STATIC / n).stat().st_size for n in names)
     assert weight < 60_000, weight
     html = (STATIC / "merchant.html").read_text()
@@ -27,9 +28,11 @@ async def test_the_page_is_small_same_origin_and_accessible():
     assert re.findall(r"<script\b[^>]*>", html) == [
         '<script src="/static/common.js">',
         '<script src="/static/merchant.js">',
+        '<script src="/static/merchant-complaints.js">',
     ]
     assert "http://" not in html and "https://" not in html
-    for id_ in ["code-input", "login-username", "login-password"]:
+    labelled = ["code-input", "login-username", "login-password"]
+    for id_ in [*labelled, "mc-category", "mc-ref", "mc-text", "mc-file"]:
         assert f'<label for="{id_}"' in html
     assert 'id="result"' in html and 'aria-live="polite"' in html
     vendor = STATIC / "vendor"
