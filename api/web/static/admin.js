@@ -31,7 +31,9 @@
     "loading": "加载中…", "err.load": "加载失败：{msg}",
     "tile.active": "活跃市民", "tile.trips": "核定出行", "tile.co2": "减排量",
     "tile.issued": "发放积分", "tile.redeemed": "兑换积分",
+    "tile.complaints": "未办结客诉", "tile.breached": "客诉超时", "tile.alerts": "未解决告警",
     "unit.people": "人", "unit.trips": "次", "unit.points": "分",
+    "unit.complaints": "件", "unit.alerts": "条",
     "chart.trips": "每日核定出行（按出行方式）", "chart.grams": "每日减排量",
     "chart.points": "每日积分：发放、兑换、过期、捐赠",
     "axis.day": "日期（北京时间）", "axis.trips": "出行次数（次）", "axis.kg": "减排量（kg CO₂e）",
@@ -64,7 +66,10 @@
     "loading": "Loading…", "err.load": "Could not load: {msg}",
     "tile.active": "Active citizens", "tile.trips": "Credited trips", "tile.co2": "CO₂ avoided",
     "tile.issued": "Points issued", "tile.redeemed": "Points redeemed",
+    "tile.complaints": "Open complaints", "tile.breached": "SLA breaches",
+    "tile.alerts": "Open alerts",
     "unit.people": "people", "unit.trips": "trips", "unit.points": "points",
+    "unit.complaints": "complaints", "unit.alerts": "alerts",
     "chart.trips": "Credited trips per day, by mode", "chart.grams": "CO₂ avoided per day",
     "chart.points": "Points per day: issued, redeemed, expired, donated",
     "axis.day": "Date (Beijing time)", "axis.trips": "Trips", "axis.kg": "kg CO₂e",
@@ -201,6 +206,31 @@
     setTile("co2", kg(grams), grams);
     setTile("issued", num(d.totals.issued), d.totals.issued);
     setTile("redeemed", num(d.totals.redeemed), d.totals.redeemed);
+    setTile("complaints", num(d.complaints_open), d.complaints_open);
+    setTile("breached", num(d.complaints_breached), d.complaints_breached);
+    setTile("alerts", num(d.open_alerts), d.open_alerts);
+    $("tile-breached").classList.toggle("high", d.complaints_breached > 0);
+    $("tile-alerts").classList.toggle("high", d.open_alerts > 0);
+  }
+
+  /** The governance tiles (complaints, SLA breaches, alerts): links to their sections below;
+      the breaches tile also sets the complaint queue's filter to breached. */
+  function addGovernanceTiles() {
+    const tile = (name, unit, href, onclick) => PH.el("a", { class: "tile", href,
+      id: "tile-" + name, "data-tile": name, onclick },
+    PH.el("div", { class: "k", "data-t": "tile." + name }, PH.t("tile." + name)),
+    PH.el("div", { class: "v" }, "—"),
+    PH.el("div", { class: "u", "data-t": unit }, PH.t(unit)));
+    const breached = () => {
+      const filter = $("cq-filter");
+      if (filter && filter.value !== "breached") {
+        filter.value = "breached";
+        filter.dispatchEvent(new Event("change"));
+      }
+    };
+    $("tiles").append(tile("complaints", "unit.complaints", "#complaints"),
+      tile("breached", "unit.complaints", "#complaints", breached),
+      tile("alerts", "unit.alerts", "#alerts"));
   }
 
   // ---------------------------------------------------------------- charts (SVG)
@@ -495,6 +525,7 @@
   }
 
   function start() {
+    addGovernanceTiles();
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("lang-toggle").addEventListener("click", () => setLang(PH.lang === "zh" ? "en" : "zh"));
