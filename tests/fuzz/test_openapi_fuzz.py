@@ -45,6 +45,7 @@ from domain.experts import pool, reviews
 from domain.governance.audit import CLI
 from domain.identity.principal import Role
 from domain.operators.signing import sign
+from domain.supervision.alerts import raise_alert
 from integrations.wechat import WeChatClient
 from integrations.wechat.fake import FakeWeChatServer
 from tests.economy import give_points, make_offer
@@ -183,12 +184,16 @@ def _fuzz_operation(run: Run, operation: Any) -> None:
     fuzz()
 
 
+def _erases_the_citizen(operation: Any) -> bool:
+    return (operation.method.upper(), operation.path) == ("DELETE", "/v1/me")
+
+
 def _operations(app: Any, audience: str) -> Iterator[Any]:
+    """The audience's operations; DELETE /v1/me last, as the citizen who owns the known ids
+    (voucher, complaint) is gone after it (a fresh one signs in, owning none of them)."""
     schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if audience_of(operation.path) == audience:
-            yield operation
+    mine = [r.ok() for r in schema.get_all_operations() if audience_of(r.ok().path) == audience]
+    yield from sorted(mine, key=_erases_the_citizen)
 
 
 def _sign_in(client: asgi.ASGIClient, path: str, payload: dict[str, str]) -> str:
@@ -253,6 +258,9 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
         voucher = (await _citizen_with_a_voucher(client, db, offer_id))["voucher"]
         r = client.post("/v1/merchant/redemptions", json={"code": voucher["code"], "nonce": "n1"})
         assert r.status_code == 200, r.text
+        complaint = client.post("/v1/merchant/complaints", json={"category": "other", "text": "fz"})
+        assert complaint.status_code == 201, complaint.text
+        run.known = {"complaint_id": [complaint.json()["complaint_id"]]}
     elif audience in ("org", "verifier"):
         role = Role.ORG if audience == "org" else Role.VERIFIER
         org = await make_org(db, kind="verifier" if role is Role.VERIFIER else "enterprise")
@@ -286,9 +294,28 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
         run.known = {"review_id": [review.id]}
     elif audience == "admin":
         cashier_id, _ = await staff(Role.MERCHANT)
+        filer = await _citizen_with_a_voucher(client, db, offer_id)
+        complaint = client.post(
+            "/v1/me/complaints",
+            json={"category": "other", "text": "fuzz"},
+            headers={"Authorization": f"Bearer {filer['access_token']}"},
+        )
+        assert complaint.status_code == 201, complaint.text
         _, token = await staff(Role.ADMIN)
         bearer(token)
         op, key_id, _ = await make_operator(db, protector, "metro")
+        async with db.unit_of_work() as uow:
+            alert = await raise_alert(
+                uow,
+                kind="operator_rate",
+                subject_type="operator",
+                subject_id=op,
+                window=uuid.uuid4().hex,
+                summary="fuzz",
+                evidence={},
+                now=utcnow(),
+            )
+        assert alert is not None
         run.known = {
             "offer_id": [offer_id],
             "merchant_id": [merchant_id],
@@ -296,6 +323,8 @@ async def _sign_in_as(audience: str, run: Run, db: Any, settings: Any) -> None:
             "key_id": [key_id],
             "staff_id": [cashier_id],
             "methodology_id": [SEEDED_METHODOLOGY],
+            "complaint_id": [complaint.json()["complaint_id"]],
+            "alert_id": [alert.id],
         }
     else:
         keys = {}
