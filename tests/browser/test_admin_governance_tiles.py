@@ -68,7 +68,8 @@ async def test_governance_tiles_link_to_their_sections(live, demo, db, browser, 
     await page.locator("#cq-list li[data-complaint]").nth(1).wait_for(timeout=WAIT)
     await page.click("#tile-breached")
     await page.wait_for_function(
-        "document.querySelectorAll('#cq-list li[data-complaint]').length === 1", timeout=WAIT
+        "() => document.querySelectorAll('#cq-list li[data-complaint]').length === 1",
+        timeout=WAIT,
     )
     assert await page.input_value("#cq-filter") == "breached"
     row = page.locator("#cq-list li[data-complaint]")
@@ -80,7 +81,7 @@ async def test_governance_tiles_link_to_their_sections(live, demo, db, browser, 
 
     # the alerts tile: the alerts section
     await page.click("#tile-alerts")
-    await page.wait_for_function("location.hash === '#alerts'", timeout=WAIT)
+    await page.wait_for_function("() => location.hash === '#alerts'", timeout=WAIT)
     assert await _in_view(page, "#alerts")
 
     # English, and a phone: nothing wider than the screen
