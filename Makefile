@@ -27,8 +27,13 @@ run: $(STAMP)  ## migrate a SQLite file under var/, load demo data, serve with d
 test: $(STAMP)  ## the whole suite on SQLite and in-memory stores
 	$(BIN)/pytest
 
-test-pg: $(STAMP)  ## the same suite on a fresh PostgreSQL database and Redis
-	PUHUI_TEST_POSTGRES_URL=$(PG_ADMIN_URL) PUHUI_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
+# The pages' browser tests (tests/browser) run in `make test`; they drive pages over HTTP and do
+# not depend on the database, so the PostgreSQL run leaves them out unless asked:
+# `make test-pg PG_PYTEST_ARGS=` runs them there too.
+PG_PYTEST_ARGS ?= --ignore=tests/browser
+
+test-pg: $(STAMP)  ## the same suite (but the browser tests) on a fresh PostgreSQL database and Redis
+	PUHUI_TEST_POSTGRES_URL=$(PG_ADMIN_URL) PUHUI_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest $(PG_PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
